@@ -1,0 +1,385 @@
+//! The run file (`marketbrief.yaml`): which data to read, which rules and templates to use,
+//! and where the brief goes.
+//!
+//! The file is read in two steps, as the user wrote it (`Raw*`, unknown keys rejected with
+//! their line) and then validated into [`RunConfig`], whose paths are resolved against the
+//! run file's folder and whose references between sources are known to hold. Nothing here
+//! touches market data.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+/// Everything that can be wrong with a run file.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The run file could not be read.
+    #[error("{path}: cannot read the run file: {source}")]
+    Io {
+        /// The run file.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// YAML syntax or shape error; serde_norway's message carries line and column.
+    #[error("{path}: {message}")]
+    Yaml {
+        /// The run file.
+        path: PathBuf,
+        /// The parser's message, with line and column.
+        message: String,
+    },
+    /// A value that parses but cannot be used.
+    #[error("{path}:{line}: {message}")]
+    Invalid {
+        /// The run file.
+        path: PathBuf,
+        /// Line of the offending item (best effort: the first line that names it).
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// The format a data file is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Yahoo Finance / yfinance daily OHLCV CSV (one header line, or yfinance's three).
+    Yahoo,
+    /// FRED CSV: `observation_date,<SERIES>`, blank (or `.`) on holidays.
+    Fred,
+    /// Wide member matrix: `Date` and one column per ticker, blank before listing.
+    Matrix,
+    /// iShares fund holdings CSV, with preamble and footer.
+    Ishares,
+    /// Parquet in the long layout: `date`, `ticker` (members only), `close`.
+    Parquet,
+}
+
+/// What a data source is to the brief.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Daily closes of an index or fund; these dates make the trading calendar.
+    Index,
+    /// Daily closes of every member of an index, for breadth.
+    Members,
+    /// Holdings snapshots of a fund, for concentration and sector mix.
+    Holdings,
+    /// A macro series such as a Treasury yield.
+    Macro,
+}
+
+/// English style for dates and spelling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Default)]
+pub enum Locale {
+    /// "July 9, 2024"
+    #[default]
+    #[serde(rename = "en-US")]
+    EnUs,
+    /// "9 July 2024"
+    #[serde(rename = "en-GB")]
+    EnGb,
+}
+
+/// An output format of the brief.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputFormat {
+    /// Markdown, for editing.
+    Md,
+    /// A standalone HTML page.
+    Html,
+    /// The JSON contract for programs.
+    Json,
+}
+
+impl OutputFormat {
+    /// Parses `md`, `html` or `json`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "md" | "markdown" => Some(Self::Md),
+            "html" => Some(Self::Html),
+            "json" => Some(Self::Json),
+            _ => None,
+        }
+    }
+
+    /// The file extension written for this format.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Md => "md",
+            Self::Html => "html",
+            Self::Json => "json",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: Option<String>,
+    #[serde(default)]
+    locale: Locale,
+    rules: String,
+    templates: Option<String>,
+    sources: Vec<RawSource>,
+    #[serde(default)]
+    universe: BTreeMap<String, String>,
+    #[serde(default)]
+    compare: Vec<String>,
+    #[serde(default)]
+    outputs: RawOutputs,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawOutputs {
+    formats: Option<Vec<OutputFormat>>,
+    dir: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    symbol: String,
+    name: String,
+    file: Option<String>,
+    files: Option<Vec<String>>,
+    format: Format,
+    role: Role,
+    column: Option<String>,
+    of: Option<String>,
+    as_of: Option<NaiveDate>,
+    note: Option<String>,
+}
+
+/// One data source, validated: its files exist as paths (not yet read).
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Short symbol used in rules, e.g. `IWM`.
+    pub symbol: String,
+    /// Display name used in prose, e.g. "Russell 2000 (IWM)".
+    pub name: String,
+    /// Files, resolved against the run file's folder (several only for holdings snapshots).
+    pub files: Vec<PathBuf>,
+    /// How the files are written.
+    pub format: Format,
+    /// What the source is.
+    pub role: Role,
+    /// The value column to read where the format has several (default `Close`).
+    pub column: Option<String>,
+    /// For members and holdings: the index symbol they describe.
+    pub of: Option<String>,
+    /// For a holdings file without a "Fund Holdings as of" line: its date.
+    pub as_of: Option<NaiveDate>,
+    /// A known limit of this data, printed with the sources.
+    pub note: Option<String>,
+}
+
+/// A validated run file.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    /// The run file itself.
+    pub path: PathBuf,
+    /// Title of the brief.
+    pub title: String,
+    /// Date and spelling style.
+    pub locale: Locale,
+    /// Folder of rule files.
+    pub rules_dir: PathBuf,
+    /// Folder of user templates overriding the embedded ones, file by file.
+    pub templates_dir: Option<PathBuf>,
+    /// Data sources, in the order written.
+    pub sources: Vec<Source>,
+    /// Names used by rules (e.g. `small_caps`) mapped to index symbols.
+    pub universe: BTreeMap<String, String>,
+    /// Indexes side by side in the comparison table.
+    pub compare: Vec<String>,
+    /// Formats written when the command line does not say.
+    pub formats: Vec<OutputFormat>,
+    /// Output folder when the command line does not say.
+    pub out_dir: Option<PathBuf>,
+}
+
+impl RunConfig {
+    /// Reads and validates a run file.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::parse(path, &text)
+    }
+
+    /// Validates run-file text; `path` is used for messages and to resolve relative paths.
+    pub fn parse(path: &Path, text: &str) -> Result<Self, ConfigError> {
+        let raw: RawConfig = serde_norway::from_str(text).map_err(|e| ConfigError::Yaml {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        let invalid = |needle: &str, message: String| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            line: line_of(text, needle),
+            message,
+        };
+
+        let mut sources: Vec<Source> = Vec::new();
+        for s in raw.sources {
+            if sources.iter().any(|o| o.symbol == s.symbol) {
+                let msg = format!("source symbol '{}' is used twice", s.symbol);
+                return Err(invalid(&s.symbol, msg));
+            }
+            let files = match (s.file, s.files) {
+                (Some(f), None) => vec![f],
+                (None, Some(fs)) if !fs.is_empty() => fs,
+                _ => {
+                    let msg = format!(
+                        "source '{}' needs exactly one of 'file' or 'files'",
+                        s.symbol
+                    );
+                    return Err(invalid(&s.symbol, msg));
+                }
+            };
+            if files.len() > 1 && s.role != Role::Holdings {
+                let msg = format!("source '{}': only holdings take several files", s.symbol);
+                return Err(invalid(&s.symbol, msg));
+            }
+            let fits = matches!(
+                (s.role, s.format),
+                (Role::Index | Role::Macro, Format::Yahoo | Format::Fred | Format::Parquet)
+                    | (Role::Members, Format::Matrix | Format::Parquet)
+                    | (Role::Holdings, Format::Ishares)
+            );
+            if !fits {
+                let msg = format!(
+                    "source '{}': format {:?} cannot be read as role {:?}",
+                    s.symbol, s.format, s.role
+                );
+                return Err(invalid(&s.symbol, msg));
+            }
+            sources.push(Source {
+                symbol: s.symbol,
+                name: s.name,
+                files: files.iter().map(|f| base.join(f)).collect(),
+                format: s.format,
+                role: s.role,
+                column: s.column,
+                of: s.of,
+                as_of: s.as_of,
+                note: s.note,
+            });
+        }
+        if !sources.iter().any(|s| s.role == Role::Index) {
+            return Err(invalid("sources", "at least one source must have role: index".into()));
+        }
+        let is_index = |sym: &str| {
+            sources
+                .iter()
+                .any(|s| s.symbol == sym && s.role == Role::Index)
+        };
+        for s in &sources {
+            if let Some(of) = &s.of {
+                if !is_index(of) {
+                    let msg = format!("source '{}': 'of: {of}' is not an index source", s.symbol);
+                    return Err(invalid(&format!("of: {of}"), msg));
+                }
+            }
+        }
+        for (alias, sym) in &raw.universe {
+            if !is_index(sym) {
+                let msg = format!("universe '{alias}: {sym}': '{sym}' is not an index source");
+                return Err(invalid(&format!("{alias}:"), msg));
+            }
+        }
+        let mut compare = Vec::new();
+        for name in &raw.compare {
+            let sym = raw.universe.get(name).unwrap_or(name);
+            if !is_index(sym) {
+                let msg = format!("compare: '{name}' is neither a universe name nor an index");
+                return Err(invalid(name, msg));
+            }
+            compare.push(sym.clone());
+        }
+        Ok(RunConfig {
+            path: path.to_path_buf(),
+            title: raw.title.unwrap_or_else(|| "Market brief".to_string()),
+            locale: raw.locale,
+            rules_dir: base.join(raw.rules),
+            templates_dir: raw.templates.map(|t| base.join(t)),
+            sources,
+            universe: raw.universe,
+            compare,
+            formats: raw.outputs.formats.unwrap_or_else(|| vec![OutputFormat::Md]),
+            out_dir: raw.outputs.dir.map(|d| base.join(d)),
+        })
+    }
+
+    /// The source with this symbol, or the index a universe name stands for.
+    pub fn resolve(&self, name: &str) -> Option<&Source> {
+        let sym = self.universe.get(name).map(String::as_str).unwrap_or(name);
+        self.sources.iter().find(|s| s.symbol == sym)
+    }
+
+    /// The members or holdings source that describes the index `symbol`.
+    pub fn linked(&self, symbol: &str, role: Role) -> Option<&Source> {
+        self.sources
+            .iter()
+            .find(|s| s.role == role && s.of.as_deref() == Some(symbol))
+    }
+}
+
+/// The 1-based line of the first occurrence of `needle`, or 1.
+pub(crate) fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map_or(1, |i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "
+rules: rules
+sources:
+  - {symbol: SPY, name: S&P 500, file: spy.csv, format: yahoo, role: index}
+  - {symbol: SPX_M, name: members, file: m.csv, format: matrix, role: members, of: SPY}
+universe:
+  large_caps: SPY
+compare: [large_caps]
+";
+
+    #[test]
+    fn paths_resolve_against_the_run_file() {
+        let c = RunConfig::parse(Path::new("/x/run/marketbrief.yaml"), GOOD).unwrap();
+        assert_eq!(c.sources[0].files[0], Path::new("/x/run/spy.csv"));
+        assert_eq!(c.rules_dir, Path::new("/x/run/rules"));
+        assert_eq!(c.compare, vec!["SPY".to_string()]);
+        assert_eq!(c.linked("SPY", Role::Members).unwrap().symbol, "SPX_M");
+        assert_eq!(c.resolve("large_caps").unwrap().symbol, "SPY");
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_its_line() {
+        let text = GOOD.replace("compare:", "comparre:");
+        let err = RunConfig::parse(Path::new("run.yaml"), &text).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("comparre"), "{msg}");
+        assert!(msg.contains("line 8"), "{msg}");
+    }
+
+    #[test]
+    fn a_link_to_a_missing_index_names_its_line() {
+        let text = GOOD.replace("of: SPY", "of: QQQ");
+        let err = RunConfig::parse(Path::new("run.yaml"), &text).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "run.yaml:5: source 'SPX_M': 'of: QQQ' is not an index source"
+        );
+    }
+}

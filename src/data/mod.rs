@@ -1,0 +1,356 @@
+//! Reading market data: the real formats in which it is published, checked on load, and one
+//! trading calendar for the run.
+//!
+//! Every reader returns plain columns (dates and values) or a clear [`DataError`] that names the
+//! file, the line and the column. Nothing downstream ever sees an unsorted date or a cell that
+//! was not a number.
+
+mod check;
+mod fred;
+mod ishares;
+mod matrix;
+mod parquet;
+mod yahoo;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::config::{Format, Role, RunConfig, Source};
+
+pub use check::DateOrder;
+
+/// Everything that can be wrong with a data file.
+#[derive(Debug, thiserror::Error)]
+pub enum DataError {
+    /// The file could not be opened or read.
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        /// The data file.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// A required column is not in the header.
+    #[error("{path}:{line}: missing column '{column}' (header has: {found})")]
+    MissingColumn {
+        /// The data file.
+        path: PathBuf,
+        /// The header line.
+        line: usize,
+        /// The column that was looked for.
+        column: String,
+        /// The columns that were there.
+        found: String,
+    },
+    /// A cell that should hold a date or a number does not.
+    #[error("{path}:{line}: column '{column}': {problem} '{value}'")]
+    BadCell {
+        /// The data file.
+        path: PathBuf,
+        /// The line of the cell.
+        line: usize,
+        /// The column of the cell.
+        column: String,
+        /// What was expected, e.g. "not a number".
+        problem: &'static str,
+        /// The cell as written.
+        value: String,
+    },
+    /// Dates must strictly increase down the file.
+    #[error("{path}:{line}: column '{column}': date {date} {problem} (line {previous_line} has {previous})")]
+    DateOrder {
+        /// The data file.
+        path: PathBuf,
+        /// The line of the offending date.
+        line: usize,
+        /// The date column's name.
+        column: String,
+        /// The offending date.
+        date: NaiveDate,
+        /// "repeats" or "is out of order".
+        problem: &'static str,
+        /// The date before it.
+        previous: NaiveDate,
+        /// The line of the date before it.
+        previous_line: usize,
+    },
+    /// The CSV itself is malformed (e.g. a row with the wrong number of fields).
+    #[error("{path}:{line}: malformed CSV: {message}")]
+    Malformed {
+        /// The data file.
+        path: PathBuf,
+        /// The line where parsing failed.
+        line: usize,
+        /// The parser's message.
+        message: String,
+    },
+    /// A file that holds no usable row.
+    #[error("{path}: no data rows")]
+    Empty {
+        /// The data file.
+        path: PathBuf,
+    },
+    /// A holdings file whose date is neither in the file nor in the run file.
+    #[error("{path}: no 'Fund Holdings as of' line; give the snapshot date as 'as_of' in the run file")]
+    UndatedHoldings {
+        /// The holdings file.
+        path: PathBuf,
+    },
+    /// Parquet could not be read.
+    #[error("{path}: parquet: {message}")]
+    Parquet {
+        /// The data file.
+        path: PathBuf,
+        /// Polars' message.
+        message: String,
+    },
+}
+
+/// Observations of one series, in date order, without blanks.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Series {
+    /// Observation dates, strictly increasing.
+    pub dates: Vec<NaiveDate>,
+    /// One value per date.
+    pub values: Vec<f64>,
+}
+
+/// Daily closes of every member of an index, on the matrix's own dates.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Members {
+    /// Dates, strictly increasing.
+    pub dates: Vec<NaiveDate>,
+    /// Member tickers.
+    pub tickers: Vec<String>,
+    /// `closes[t][d]`: ticker `t` on date `d`; `None` before listing.
+    pub closes: Vec<Vec<Option<f64>>>,
+}
+
+/// One equity position of a fund.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Holding {
+    /// Exchange ticker.
+    pub ticker: String,
+    /// Company name.
+    pub name: String,
+    /// GICS sector as the fund writes it.
+    pub sector: String,
+    /// Weight in the fund, in percent.
+    pub weight: f64,
+}
+
+/// The equity holdings of a fund on one date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    /// The date the holdings are as of.
+    pub as_of: NaiveDate,
+    /// The file it came from.
+    pub file: PathBuf,
+    /// Equity positions only (cash, futures and untraded rights dropped).
+    pub holdings: Vec<Holding>,
+}
+
+/// What a source holds once read.
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// An index, fund or macro series.
+    Series(Series),
+    /// A member matrix.
+    Members(Members),
+    /// Holdings snapshots, oldest first.
+    Holdings(Vec<Snapshot>),
+}
+
+/// A source and what was read from it.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The source as configured.
+    pub source: Source,
+    /// Its data.
+    pub content: Content,
+}
+
+impl Loaded {
+    /// The last date this source has data for.
+    pub fn last_date(&self) -> Option<NaiveDate> {
+        match &self.content {
+            Content::Series(s) => s.dates.last().copied(),
+            Content::Members(m) => m.dates.last().copied(),
+            Content::Holdings(h) => h.last().map(|s| s.as_of),
+        }
+    }
+}
+
+/// All data of a run, with its trading calendar.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    /// Trading days: the union of the index sources' dates.
+    pub calendar: Vec<NaiveDate>,
+    /// Sources in run-file order.
+    pub sources: Vec<Loaded>,
+    /// Things worth knowing that did not stop the load.
+    pub warnings: Vec<String>,
+}
+
+impl Dataset {
+    /// Reads every source of the run file.
+    pub fn load(config: &RunConfig) -> Result<Self, DataError> {
+        let mut sources = Vec::with_capacity(config.sources.len());
+        let mut warnings = Vec::new();
+        for source in &config.sources {
+            let content = read_source(source, &mut warnings)?;
+            sources.push(Loaded {
+                source: source.clone(),
+                content,
+            });
+        }
+        let mut calendar: Vec<NaiveDate> = sources
+            .iter()
+            .filter(|l| l.source.role == Role::Index)
+            .filter_map(|l| match &l.content {
+                Content::Series(s) => Some(s.dates.iter().copied()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        calendar.sort_unstable();
+        calendar.dedup();
+        Ok(Dataset {
+            calendar,
+            sources,
+            warnings,
+        })
+    }
+
+    /// The loaded source with this symbol.
+    pub fn get(&self, symbol: &str) -> Option<&Loaded> {
+        self.sources.iter().find(|l| l.source.symbol == symbol)
+    }
+}
+
+fn read_source(source: &Source, warnings: &mut Vec<String>) -> Result<Content, DataError> {
+    let first = &source.files[0];
+    let column = source.column.as_deref();
+    Ok(match (source.format, source.role) {
+        (Format::Yahoo, _) => {
+            Content::Series(yahoo::read(first, column.unwrap_or("Close"), warnings)?)
+        }
+        (Format::Fred, _) => Content::Series(fred::read(first, column)?),
+        (Format::Matrix, _) => Content::Members(matrix::read(first)?),
+        (Format::Parquet, Role::Members) => Content::Members(parquet::read_members(first)?),
+        (Format::Parquet, _) => Content::Series(parquet::read_series(first, column)?),
+        (Format::Ishares, _) => {
+            let mut snaps = source
+                .files
+                .iter()
+                .map(|f| ishares::read(f, source.as_of))
+                .collect::<Result<Vec<_>, _>>()?;
+            snaps.sort_by_key(|s| s.as_of);
+            Content::Holdings(snaps)
+        }
+    })
+}
+
+fn read_text(path: &Path) -> Result<String, DataError> {
+    let bytes = std::fs::read(path).map_err(|source| DataError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
+}
+
+/// Parses `YYYY-MM-DD` (a time part after a space or `T` is ignored, as yfinance writes one).
+fn parse_date(cell: &str) -> Option<NaiveDate> {
+    let day = cell.trim().get(..10)?;
+    NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()
+}
+
+/// Parses a number as data files write it: quotes already gone, thousands separators allowed.
+fn parse_number(cell: &str) -> Option<f64> {
+    let t = cell.trim();
+    let v: f64 = if t.contains(',') {
+        t.replace(',', "").parse().ok()?
+    } else {
+        t.parse().ok()?
+    };
+    v.is_finite().then_some(v)
+}
+
+/// Maps a csv crate error to a located [`DataError`].
+fn csv_error(path: &Path, line_offset: usize, e: csv::Error) -> DataError {
+    let line = e.position().map_or(0, |p| p.line() as usize) + line_offset;
+    DataError::Malformed {
+        path: path.to_path_buf(),
+        line,
+        message: match e.kind() {
+            csv::ErrorKind::UnequalLengths {
+                expected_len, len, ..
+            } => format!("{len} fields where the header has {expected_len}"),
+            other => format!("{other:?}"),
+        },
+    }
+}
+
+/// Finds a header column by name, or reports it missing.
+fn find_column(
+    path: &Path,
+    line: usize,
+    header: &csv::StringRecord,
+    name: &str,
+) -> Result<usize, DataError> {
+    header
+        .iter()
+        .position(|h| h.trim() == name)
+        .ok_or_else(|| DataError::MissingColumn {
+            path: path.to_path_buf(),
+            line,
+            column: name.to_string(),
+            found: header.iter().collect::<Vec<_>>().join(","),
+        })
+}
+
+#[cfg(test)]
+pub(crate) mod testutil {
+    use std::io::Write;
+    use std::path::PathBuf;
+
+    /// Writes `text` to a fresh temporary file and returns its path.
+    pub fn temp_file(name: &str, text: &[u8]) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "marketbrief-test-{}-{}",
+            std::process::id(),
+            name.replace('/', "_")
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::File::create(&path)
+            .unwrap()
+            .write_all(text)
+            .unwrap();
+        path
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_with_thousands_separators() {
+        assert_eq!(parse_number("21,749,937,094.76"), Some(21_749_937_094.76));
+        assert_eq!(parse_number(" 7.12 "), Some(7.12));
+        assert_eq!(parse_number("-"), None);
+        assert_eq!(parse_number("abc"), None);
+        assert_eq!(parse_number("NaN"), None);
+    }
+
+    #[test]
+    fn dates_ignore_a_time_part() {
+        let d = NaiveDate::from_ymd_opt(2024, 7, 16).unwrap();
+        assert_eq!(parse_date("2024-07-16"), Some(d));
+        assert_eq!(parse_date("2024-07-16 00:00:00-04:00"), Some(d));
+        assert_eq!(parse_date("16/07/2024"), None);
+    }
+}
