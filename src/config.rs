@@ -251,8 +251,10 @@ impl RunConfig {
             }
             let fits = matches!(
                 (s.role, s.format),
-                (Role::Index | Role::Macro, Format::Yahoo | Format::Fred | Format::Parquet)
-                    | (Role::Members, Format::Matrix | Format::Parquet)
+                (
+                    Role::Index | Role::Macro,
+                    Format::Yahoo | Format::Fred | Format::Parquet
+                ) | (Role::Members, Format::Matrix | Format::Parquet)
                     | (Role::Holdings, Format::Ishares)
             );
             if !fits {
@@ -275,7 +277,10 @@ impl RunConfig {
             });
         }
         if !sources.iter().any(|s| s.role == Role::Index) {
-            return Err(invalid("sources", "at least one source must have role: index".into()));
+            return Err(invalid(
+                "sources",
+                "at least one source must have role: index".into(),
+            ));
         }
         let is_index = |sym: &str| {
             sources
@@ -314,7 +319,10 @@ impl RunConfig {
             sources,
             universe: raw.universe,
             compare,
-            formats: raw.outputs.formats.unwrap_or_else(|| vec![OutputFormat::Md]),
+            formats: raw
+                .outputs
+                .formats
+                .unwrap_or_else(|| vec![OutputFormat::Md]),
             out_dir: raw.outputs.dir.map(|d| base.join(d)),
         })
     }

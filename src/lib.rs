@@ -1,4 +1,19 @@
-//! marketbrief: market commentary from market data.
+//! marketbrief writes market commentary from market data.
+//!
+//! Data flows one way, one module per stage:
+//! [`config`] → [`data`] → [`metrics`] → [`rules`] → [`select`] → [`narrative`] → [`output`],
+//! driven by [`Brief::generate`]. Every metric and every rule condition is a column over the
+//! whole trading calendar; a brief for one date is one row of those columns.
+
+pub mod brief;
+pub mod cli;
 pub mod config;
 pub mod data;
+pub mod demo;
 pub mod metrics;
+pub mod narrative;
+pub mod output;
+pub mod rules;
+pub mod select;
+
+pub use brief::{AsOf, Brief, Error};

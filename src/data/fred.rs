@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use super::{csv_error, find_column, parse_date, parse_number, read_text, DataError, DateOrder, Series};
+use super::{
+    csv_error, find_column, parse_date, parse_number, read_text, DataError, DateOrder, Series,
+};
 
 /// Reads a FRED series; `column` picks the value column, else the second column. Blank and `.`
 /// cells are holidays: they are not observations, so they are left out.
@@ -53,7 +55,9 @@ pub fn read(path: &Path, column: Option<&str>) -> Result<Series, DataError> {
         series.values.push(value);
     }
     if series.dates.is_empty() {
-        return Err(DataError::Empty { path: path.to_path_buf() });
+        return Err(DataError::Empty {
+            path: path.to_path_buf(),
+        });
     }
     Ok(series)
 }
@@ -76,8 +80,14 @@ mod tests {
 
     #[test]
     fn bad_value_is_located() {
-        let p = temp_file("DGS2.csv", b"observation_date,DGS2\n1999-01-15,4.60\n1999-01-19,n/a\n");
+        let p = temp_file(
+            "DGS2.csv",
+            b"observation_date,DGS2\n1999-01-15,4.60\n1999-01-19,n/a\n",
+        );
         let e = read(&p, None).unwrap_err().to_string();
-        assert!(e.ends_with("DGS2.csv:3: column 'DGS2': not a number 'n/a'"), "{e}");
+        assert!(
+            e.ends_with("DGS2.csv:3: column 'DGS2': not a number 'n/a'"),
+            "{e}"
+        );
     }
 }

@@ -30,7 +30,9 @@ pub fn read(path: &Path, fallback_date: Option<NaiveDate>) -> Result<Snapshot, D
         .find_map(|l| l.strip_prefix("Fund Holdings as of,"))
         .and_then(|d| NaiveDate::parse_from_str(d.trim().trim_matches('"'), "%b %d, %Y").ok())
         .or(fallback_date)
-        .ok_or_else(|| DataError::UndatedHoldings { path: path.to_path_buf() })?;
+        .ok_or_else(|| DataError::UndatedHoldings {
+            path: path.to_path_buf(),
+        })?;
     // The table ends at the first line with nothing but separators and spaces.
     let end = lines[header_idx..]
         .iter()
@@ -39,7 +41,10 @@ pub fn read(path: &Path, fallback_date: Option<NaiveDate>) -> Result<Snapshot, D
     let table = lines[header_idx..end].join("\n");
 
     let mut rdr = csv::ReaderBuilder::new().from_reader(table.as_bytes());
-    let header = rdr.headers().map_err(|e| csv_error(path, header_idx, e))?.clone();
+    let header = rdr
+        .headers()
+        .map_err(|e| csv_error(path, header_idx, e))?
+        .clone();
     let header_line = header_idx + 1;
     let col = |name| find_column(path, header_line, &header, name);
     let (ticker, name, sector, class, weight) = (
@@ -72,7 +77,9 @@ pub fn read(path: &Path, fallback_date: Option<NaiveDate>) -> Result<Snapshot, D
         });
     }
     if holdings.is_empty() {
-        return Err(DataError::Empty { path: path.to_path_buf() });
+        return Err(DataError::Empty {
+            path: path.to_path_buf(),
+        });
     }
     Ok(Snapshot {
         as_of,
@@ -116,6 +123,9 @@ Ticker,Name,Sector,Asset Class,Market Value,Weight (%),Notional Value,Shares,Pri
         assert!(e.contains("no 'Fund Holdings as of' line"), "{e}");
         let d = NaiveDate::from_ymd_opt(2023, 12, 20).unwrap();
         let e = read(&p, Some(d)).unwrap_err().to_string();
-        assert!(e.ends_with("bare.csv:3: column 'Weight (%)': not a number 'abc'"), "{e}");
+        assert!(
+            e.ends_with("bare.csv:3: column 'Weight (%)': not a number 'abc'"),
+            "{e}"
+        );
     }
 }

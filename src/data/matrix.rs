@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use super::{csv_error, find_column, parse_date, parse_number, read_text, DataError, DateOrder, Members};
+use super::{
+    csv_error, find_column, parse_date, parse_number, read_text, DataError, DateOrder, Members,
+};
 
 /// Reads a member matrix.
 pub fn read(path: &Path) -> Result<Members, DataError> {
@@ -58,7 +60,9 @@ pub fn read(path: &Path) -> Result<Members, DataError> {
         }
     }
     if members.dates.is_empty() {
-        return Err(DataError::Empty { path: path.to_path_buf() });
+        return Err(DataError::Empty {
+            path: path.to_path_buf(),
+        });
     }
     Ok(members)
 }
@@ -70,7 +74,10 @@ mod tests {
 
     #[test]
     fn blanks_before_listing_are_none() {
-        let p = temp_file("m.csv", b"Date,AAA,BBB\n2024-01-02,10,\n2024-01-03,11,5.5\n");
+        let p = temp_file(
+            "m.csv",
+            b"Date,AAA,BBB\n2024-01-02,10,\n2024-01-03,11,5.5\n",
+        );
         let m = read(&p).unwrap();
         assert_eq!(m.tickers, vec!["AAA", "BBB"]);
         assert_eq!(m.closes[0], vec![Some(10.0), Some(11.0)]);
@@ -81,9 +88,15 @@ mod tests {
     fn errors_name_the_ticker_column_and_short_rows() {
         let p = temp_file("m2.csv", b"Date,AAA,BBB\n2024-01-02,10,x\n");
         let e = read(&p).unwrap_err().to_string();
-        assert!(e.ends_with("m2.csv:2: column 'BBB': not a number 'x'"), "{e}");
+        assert!(
+            e.ends_with("m2.csv:2: column 'BBB': not a number 'x'"),
+            "{e}"
+        );
         let p = temp_file("m3.csv", b"Date,AAA,BBB\n2024-01-02,10\n");
         let e = read(&p).unwrap_err().to_string();
-        assert!(e.ends_with("m3.csv:2: malformed CSV: 2 fields where the header has 3"), "{e}");
+        assert!(
+            e.ends_with("m3.csv:2: malformed CSV: 2 fields where the header has 3"),
+            "{e}"
+        );
     }
 }

@@ -92,7 +92,9 @@ pub enum DataError {
         path: PathBuf,
     },
     /// A holdings file whose date is neither in the file nor in the run file.
-    #[error("{path}: no 'Fund Holdings as of' line; give the snapshot date as 'as_of' in the run file")]
+    #[error(
+        "{path}: no 'Fund Holdings as of' line; give the snapshot date as 'as_of' in the run file"
+    )]
     UndatedHoldings {
         /// The holdings file.
         path: PathBuf,
@@ -258,7 +260,10 @@ fn read_text(path: &Path) -> Result<String, DataError> {
         source,
     })?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
-    Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
+    Ok(text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text))
 }
 
 /// Parses `YYYY-MM-DD` (a time part after a space or `T` is ignored, as yfinance writes one).

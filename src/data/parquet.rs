@@ -15,10 +15,12 @@ fn read_frame(path: &Path) -> Result<DataFrame, DataError> {
         path: path.to_path_buf(),
         source,
     })?;
-    ParquetReader::new(file).finish().map_err(|e| DataError::Parquet {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })
+    ParquetReader::new(file)
+        .finish()
+        .map_err(|e| DataError::Parquet {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })
 }
 
 fn column<'a>(path: &Path, df: &'a DataFrame, name: &str) -> Result<&'a Column, DataError> {
@@ -57,7 +59,9 @@ fn dates(path: &Path, df: &DataFrame) -> Result<Vec<NaiveDate>, DataError> {
     };
     match c.dtype() {
         DataType::Date => {
-            let days = c.cast(&DataType::Int32).map_err(|_| wrong_type(path, "date", c))?;
+            let days = c
+                .cast(&DataType::Int32)
+                .map_err(|_| wrong_type(path, "date", c))?;
             let days = days.i32().map_err(|_| wrong_type(path, "date", c))?;
             days.iter()
                 .enumerate()
@@ -86,7 +90,10 @@ fn closes(path: &Path, df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>, D
     let f = c
         .cast(&DataType::Float64)
         .map_err(|_| wrong_type(path, name, c))?;
-    Ok(f.f64().map_err(|_| wrong_type(path, name, c))?.iter().collect())
+    Ok(f.f64()
+        .map_err(|_| wrong_type(path, name, c))?
+        .iter()
+        .collect())
 }
 
 /// Reads one series: `date` and `close` (or `column`), rows in date order; null closes skipped.
@@ -105,7 +112,9 @@ pub fn read_series(path: &Path, column_name: Option<&str>) -> Result<Series, Dat
         }
     }
     if series.dates.is_empty() {
-        return Err(DataError::Empty { path: path.to_path_buf() });
+        return Err(DataError::Empty {
+            path: path.to_path_buf(),
+        });
     }
     Ok(series)
 }
@@ -149,7 +158,9 @@ pub fn read_members(path: &Path) -> Result<Members, DataError> {
         *cell = value.filter(|v| v.is_finite());
     }
     if members.dates.is_empty() {
-        return Err(DataError::Empty { path: path.to_path_buf() });
+        return Err(DataError::Empty {
+            path: path.to_path_buf(),
+        });
     }
     Ok(members)
 }
@@ -183,7 +194,12 @@ mod tests {
     #[test]
     fn series_rejects_unsorted_dates_by_row() {
         let df = df!["date" => ["2024-01-03", "2024-01-02"], "close" => [1.0, 2.0]].unwrap();
-        let e = read_series(&write("s.parquet", df), None).unwrap_err().to_string();
-        assert!(e.contains("s.parquet:2: column 'date': date 2024-01-02 is out of order"), "{e}");
+        let e = read_series(&write("s.parquet", df), None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("s.parquet:2: column 'date': date 2024-01-02 is out of order"),
+            "{e}"
+        );
     }
 }

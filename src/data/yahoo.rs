@@ -6,7 +6,9 @@
 
 use std::path::Path;
 
-use super::{csv_error, find_column, parse_date, parse_number, read_text, DataError, DateOrder, Series};
+use super::{
+    csv_error, find_column, parse_date, parse_number, read_text, DataError, DateOrder, Series,
+};
 
 /// Reads the `column` (usually `Close`) of a Yahoo CSV. Rows whose value is blank or `null`
 /// (Yahoo writes those for some holidays) are skipped and counted in `warnings`.
@@ -18,13 +20,20 @@ pub fn read(path: &Path, column: &str, warnings: &mut Vec<String>) -> Result<Ser
     let mut records = rdr.records();
     let mut header = match records.next() {
         Some(r) => r.map_err(|e| csv_error(path, 0, e))?,
-        None => return Err(DataError::Empty { path: path.to_path_buf() }),
+        None => {
+            return Err(DataError::Empty {
+                path: path.to_path_buf(),
+            })
+        }
     };
     let multi_index = header.get(0) == Some("Price");
     if multi_index {
         // Skip the `Ticker,...` and `Date,,,` lines; the first column is the date.
         for _ in 0..2 {
-            records.next().transpose().map_err(|e| csv_error(path, 0, e))?;
+            records
+                .next()
+                .transpose()
+                .map_err(|e| csv_error(path, 0, e))?;
         }
         let mut names: Vec<String> = header.iter().map(str::to_string).collect();
         names[0] = "Date".to_string();
@@ -65,7 +74,9 @@ pub fn read(path: &Path, column: &str, warnings: &mut Vec<String>) -> Result<Ser
         series.values.push(value);
     }
     if series.dates.is_empty() {
-        return Err(DataError::Empty { path: path.to_path_buf() });
+        return Err(DataError::Empty {
+            path: path.to_path_buf(),
+        });
     }
     if let Some(first) = skipped.first() {
         warnings.push(format!(
@@ -111,16 +122,25 @@ mod tests {
     fn a_word_in_a_number_column_names_file_line_and_column() {
         let p = temp_file("bad.csv", b"Date,Close\n2024-01-02,10\n2024-01-03,ten\n");
         let e = read(&p, "Close", &mut vec![]).unwrap_err().to_string();
-        assert!(e.ends_with("bad.csv:3: column 'Close': not a number 'ten'"), "{e}");
+        assert!(
+            e.ends_with("bad.csv:3: column 'Close': not a number 'ten'"),
+            "{e}"
+        );
     }
 
     #[test]
     fn null_rows_are_skipped_and_reported() {
-        let p = temp_file("nul.csv", b"Date,Close\n2024-01-02,10\n2024-01-03,null\n2024-01-04,12\n");
+        let p = temp_file(
+            "nul.csv",
+            b"Date,Close\n2024-01-02,10\n2024-01-03,null\n2024-01-04,12\n",
+        );
         let mut w = vec![];
         let s = read(&p, "Close", &mut w).unwrap();
         assert_eq!(s.values, vec![10.0, 12.0]);
-        assert!(w[0].contains("1 rows with no Close were skipped (first at line 3)"), "{w:?}");
+        assert!(
+            w[0].contains("1 rows with no Close were skipped (first at line 3)"),
+            "{w:?}"
+        );
     }
 
     #[test]
@@ -130,6 +150,9 @@ mod tests {
         assert!(e.contains("nocl.csv:1: missing column 'Close'"), "{e}");
         let p = temp_file("dup.csv", b"Date,Close\n2024-01-02,10\n2024-01-02,11\n");
         let e = read(&p, "Close", &mut vec![]).unwrap_err().to_string();
-        assert!(e.contains("dup.csv:3: column 'Date': date 2024-01-02 repeats"), "{e}");
+        assert!(
+            e.contains("dup.csv:3: column 'Date': date 2024-01-02 repeats"),
+            "{e}"
+        );
     }
 }

@@ -14,10 +14,21 @@ use crate::data::Members;
 
 /// A lazy frame with `date`, `share_above_sma(symbol, n)` and `members_counted(symbol, n)`
 /// for each `n` in `windows`.
-pub fn frame(symbol: &str, members: &Members, windows: &BTreeSet<usize>) -> PolarsResult<LazyFrame> {
-    let cells = members.closes.iter().map(|c| c.iter().flatten().count()).sum();
-    let (mut date, mut ticker, mut close) =
-        (Vec::with_capacity(cells), Vec::with_capacity(cells), Vec::with_capacity(cells));
+pub fn frame(
+    symbol: &str,
+    members: &Members,
+    windows: &BTreeSet<usize>,
+) -> PolarsResult<LazyFrame> {
+    let cells = members
+        .closes
+        .iter()
+        .map(|c| c.iter().flatten().count())
+        .sum();
+    let (mut date, mut ticker, mut close) = (
+        Vec::with_capacity(cells),
+        Vec::with_capacity(cells),
+        Vec::with_capacity(cells),
+    );
     let days: Vec<i32> = members.dates.iter().map(|d| to_days(*d)).collect();
     for (t, closes) in members.closes.iter().enumerate() {
         for (d, c) in closes.iter().enumerate() {
@@ -46,11 +57,21 @@ pub fn frame(symbol: &str, members: &Members, windows: &BTreeSet<usize>) -> Pola
             })
             .over([col("ticker")])?;
         let flag = format!("__above_{n}");
-        flags.push(col("close").gt(sma).cast(DataType::Float64).alias(flag.as_str()));
+        flags.push(
+            col("close")
+                .gt(sma)
+                .cast(DataType::Float64)
+                .alias(flag.as_str()),
+        );
         let share = Metric::ShareAboveSma(symbol.into(), n).to_string();
         let counted = Metric::MembersCounted(symbol.into(), n).to_string();
         aggs.push((col(flag.as_str()).mean() * lit(100.0)).alias(share));
-        aggs.push(col(flag.as_str()).count().cast(DataType::Float64).alias(counted));
+        aggs.push(
+            col(flag.as_str())
+                .count()
+                .cast(DataType::Float64)
+                .alias(counted),
+        );
     }
     Ok(long
         .with_columns(flags)
@@ -82,8 +103,20 @@ mod tests {
             .unwrap()
             .collect()
             .unwrap();
-        let share: Vec<Option<f64>> = df.column("share_above_sma(M, 2)").unwrap().f64().unwrap().iter().collect();
-        let count: Vec<Option<f64>> = df.column("members_counted(M, 2)").unwrap().f64().unwrap().iter().collect();
+        let share: Vec<Option<f64>> = df
+            .column("share_above_sma(M, 2)")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .iter()
+            .collect();
+        let count: Vec<Option<f64>> = df
+            .column("members_counted(M, 2)")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .iter()
+            .collect();
         // Day 1: nobody has 2 days. Day 2: A 11 > 10.5 yes, B 9 < 9.5 no -> 50% of 2.
         // Day 3: A 12 > 11.5 yes, B 8 < 8.5 no, C one day only -> 50% of 2.
         // Day 4: A 9 < 10.5 no, B 9.5 > 8.75 yes, C 6 > 5.5 yes -> 2 of 3.

@@ -82,7 +82,10 @@ pub fn column<'a>(
             Column::new(name.as_str().into(), v)
         }
         Metric::HoldingsDate(_) => {
-            let v: Vec<Option<i32>> = in_force.iter().map(|s| s.map(|s| to_days(s.as_of))).collect();
+            let v: Vec<Option<i32>> = in_force
+                .iter()
+                .map(|s| s.map(|s| to_days(s.as_of)))
+                .collect();
             Column::new(name.as_str().into(), v)
         }
         _ => unreachable!("only holdings metrics reach here"),

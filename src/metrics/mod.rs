@@ -109,7 +109,9 @@ pub enum Metric {
 /// What a metric's numbers mean, for formatting and for JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    /// Percent (3.4 means 3.4%).
+    /// A percent return (3.4 means +3.4%), printed with its sign.
+    Return,
+    /// Percent of a whole, such as a weight or a share of members (3.4 means 3.4%).
     Percent,
     /// Percentage points.
     Points,
@@ -154,7 +156,10 @@ impl Metric {
         let holdings = |i: usize| resolve(config, &args[i], Role::Holdings);
         let window = |i: usize| {
             Window::parse(&args[i]).ok_or_else(|| {
-                format!("'{}' is not a window (1d, 21d, wtd, mtd, qtd, ytd)", args[i])
+                format!(
+                    "'{}' is not a window (1d, 21d, wtd, mtd, qtd, ytd)",
+                    args[i]
+                )
             })
         };
         let count = |i: usize| match args[i].parse::<usize>() {
@@ -169,7 +174,13 @@ impl Metric {
             "share_above_sma" => (want(2)?, Metric::ShareAboveSma(members(0)?, count(1)?)).1,
             "members_counted" => (want(2)?, Metric::MembersCounted(members(0)?, count(1)?)).1,
             "top_weight" => (want(2)?, Metric::TopWeight(holdings(0)?, count(1)?)).1,
-            "sector_weight" => (want(2)?, Metric::SectorWeight(holdings(0)?, args[1].clone())).1,
+            "sector_weight" => {
+                (
+                    want(2)?,
+                    Metric::SectorWeight(holdings(0)?, args[1].clone()),
+                )
+                    .1
+            }
             "largest_sector" => (want(1)?, Metric::LargestSector(holdings(0)?)).1,
             "largest_sector_weight" => (want(1)?, Metric::LargestSectorWeight(holdings(0)?)).1,
             "holdings_date" => (want(1)?, Metric::HoldingsDate(holdings(0)?)).1,
@@ -190,6 +201,7 @@ impl Metric {
             Metric::MembersCounted(..) => Kind::Count,
             Metric::LargestSector(_) => Kind::Text,
             Metric::HoldingsDate(_) => Kind::Date,
+            Metric::Return(..) => Kind::Return,
             _ => Kind::Percent,
         }
     }
@@ -261,6 +273,8 @@ fn resolve(config: &RunConfig, arg: &str, role: Role) -> Result<String, String> 
 pub enum Value {
     /// A number, in the metric's [`Kind`].
     Number(f64),
+    /// A whole count.
+    Count(i64),
     /// A date.
     Date(NaiveDate),
     /// A name.
@@ -287,6 +301,7 @@ impl MetricFrame {
         match self.kinds.get(&name)? {
             Kind::Date => v.extract::<i32>().map(|d| Value::Date(from_days(d))),
             Kind::Text => v.get_str().map(|s| Value::Text(s.to_string())),
+            Kind::Count => v.extract::<f64>().map(|x| Value::Count(x.round() as i64)),
             _ => v
                 .extract::<f64>()
                 .filter(|x| x.is_finite())
@@ -344,9 +359,19 @@ pub fn compute(data: &Dataset, wanted: &BTreeSet<Metric>) -> Result<MetricFrame,
     for (symbol, windows) in members_needed {
         let members = match data.get(symbol).map(|l| &l.content) {
             Some(Content::Members(m)) => m,
-            _ => return Err(wrong(&Metric::ShareAboveSma(symbol.into(), 0), symbol, "members")),
+            _ => {
+                return Err(wrong(
+                    &Metric::ShareAboveSma(symbol.into(), 0),
+                    symbol,
+                    "members",
+                ))
+            }
         };
-        lf = lf.left_join(breadth::frame(symbol, members, &windows)?, col("date"), col("date"));
+        lf = lf.left_join(
+            breadth::frame(symbol, members, &windows)?,
+            col("date"),
+            col("date"),
+        );
     }
     // Columns built from the joined ones.
     let mut derived = Vec::new();

@@ -75,16 +75,26 @@ mod tests {
     fn run(series: &Series, m: Metric) -> Vec<Option<f64>> {
         let df = frame(series, &[&m]).unwrap().collect().unwrap();
         let c = df.column(&m.to_string()).unwrap().f64().unwrap().clone();
-        c.iter().map(|v| v.map(|x| (x * 1e9).round() / 1e9)).collect()
+        c.iter()
+            .map(|v| v.map(|x| (x * 1e9).round() / 1e9))
+            .collect()
     }
 
     /// Fri 2024-01-26, Mon 29, Tue 30, Wed 31, Thu Feb 1, Fri Feb 2, Mon Feb 5.
     fn week_series() -> Series {
         Series {
-            dates: ["2024-01-26", "2024-01-29", "2024-01-30", "2024-01-31", "2024-02-01", "2024-02-02", "2024-02-05"]
-                .iter()
-                .map(|s| d(s))
-                .collect(),
+            dates: [
+                "2024-01-26",
+                "2024-01-29",
+                "2024-01-30",
+                "2024-01-31",
+                "2024-02-01",
+                "2024-02-02",
+                "2024-02-05",
+            ]
+            .iter()
+            .map(|s| d(s))
+            .collect(),
             values: vec![100.0, 102.0, 101.0, 104.0, 110.0, 99.0, 99.0],
         }
     }
@@ -98,14 +108,31 @@ mod tests {
 
     #[test]
     fn week_to_date_uses_last_friday() {
-        let r = run(&week_series(), Metric::Return("X".into(), Window::WeekToDate));
+        let r = run(
+            &week_series(),
+            Metric::Return("X".into(), Window::WeekToDate),
+        );
         // Week of Jan 29 measured from Fri Jan 26 (100); week of Feb 5 from Fri Feb 2 (99).
-        assert_eq!(r, [None, Some(2.0), Some(1.0), Some(4.0), Some(10.0), Some(-1.0), Some(0.0)]);
+        assert_eq!(
+            r,
+            [
+                None,
+                Some(2.0),
+                Some(1.0),
+                Some(4.0),
+                Some(10.0),
+                Some(-1.0),
+                Some(0.0)
+            ]
+        );
     }
 
     #[test]
     fn month_to_date_uses_last_close_of_previous_month() {
-        let r = run(&week_series(), Metric::Return("X".into(), Window::MonthToDate));
+        let r = run(
+            &week_series(),
+            Metric::Return("X".into(), Window::MonthToDate),
+        );
         // January has no earlier month here; February measured from Jan 31 (104).
         assert_eq!(r[..4], [None, None, None, None]);
         assert_eq!(r[4], Some(5.769230769)); // 110/104 - 1

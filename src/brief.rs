@@ -1,0 +1,410 @@
+//! One brief, end to end: run file → data → metrics → rules → selection → words → formats.
+//!
+//! This is the library's front door ([`Brief::generate`]); the CLI only parses arguments,
+//! calls it, and writes what it returns.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::config::{ConfigError, OutputFormat, Role, RunConfig};
+use crate::data::{Content, DataError, Dataset};
+use crate::metrics::{self, Kind, Metric, MetricsError, Window};
+use crate::narrative::{NarrativeError, Narrator, Table};
+use crate::output::{self, JsonBrief, JsonFinding};
+use crate::rules::{RuleError, RuleSet};
+use crate::select;
+
+/// Which date a brief is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsOf {
+    /// The last trading day in the data.
+    Latest,
+    /// A given date (a non-trading day means the trading day before it).
+    Date(NaiveDate),
+}
+
+/// Anything that stops a brief.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The run file.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A data file.
+    #[error(transparent)]
+    Data(#[from] DataError),
+    /// The rules.
+    #[error(transparent)]
+    Rules(#[from] RuleError),
+    /// Templates and rule texts.
+    #[error(transparent)]
+    Narrative(#[from] NarrativeError),
+    /// Computation.
+    #[error(transparent)]
+    Metrics(#[from] MetricsError),
+    /// The as-of date is outside the data.
+    #[error("as-of date {asked} is outside the data, which runs from {first} to {last}")]
+    OutOfRange {
+        /// The date asked for.
+        asked: NaiveDate,
+        /// The first trading day of the data.
+        first: NaiveDate,
+        /// The last trading day of the data.
+        last: NaiveDate,
+    },
+}
+
+impl Error {
+    /// The process exit code for this error: 3 for a problem in what the user wrote (run
+    /// file, rules, templates), 4 for a problem in the data or the date asked for, 1 otherwise.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Config(_) | Error::Rules(RuleError::Invalid(_)) | Error::Narrative(_) => 3,
+            Error::Data(_) | Error::OutOfRange { .. } => 4,
+            _ => 1,
+        }
+    }
+}
+
+/// A generated brief, ready to be written in any format.
+#[derive(Debug, Clone)]
+pub struct Brief {
+    /// The trading day the figures are from.
+    pub data_as_of: NaiveDate,
+    /// The Markdown text.
+    pub markdown: String,
+    /// The HTML page.
+    pub html: String,
+    /// The JSON contract.
+    pub json: JsonBrief,
+}
+
+#[derive(Serialize)]
+struct SectionCtx {
+    key: String,
+    title: &'static str,
+    paragraphs: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct RowCtx {
+    label: String,
+    cells: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct TableCtx {
+    columns: Vec<String>,
+    rows: Vec<RowCtx>,
+}
+
+#[derive(Serialize)]
+struct SourceCtx {
+    name: String,
+    files: String,
+    coverage: &'static str,
+    last_date: String,
+    note: Option<String>,
+}
+
+#[derive(Serialize)]
+struct BriefCtx {
+    title: String,
+    as_of: String,
+    data_as_of: String,
+    headline: String,
+    takeaways: Vec<String>,
+    sections: Vec<SectionCtx>,
+    caveats: Vec<String>,
+    table: TableCtx,
+    sources: Vec<SourceCtx>,
+    warnings: Vec<String>,
+}
+
+fn section_title(key: &str) -> &'static str {
+    match key {
+        "performance" => "Performance",
+        "rotation" => "Rotation",
+        "concentration" => "Concentration",
+        "breadth" => "Breadth",
+        "valuation" => "Valuation",
+        "rates" => "Rates and the macro backdrop",
+        "history" => "What history says",
+        "positioning" => "Positioning",
+        _ => "Caveats",
+    }
+}
+
+/// The rows of the comparison table for `symbol`'s column.
+fn table_metrics(config: &RunConfig, symbol: &str) -> Vec<(&'static str, Kind, Option<Metric>)> {
+    let holdings = config
+        .linked(symbol, Role::Holdings)
+        .map(|s| s.symbol.clone());
+    let members = config
+        .linked(symbol, Role::Members)
+        .map(|s| s.symbol.clone());
+    let ret = |w| Some(Metric::Return(symbol.to_string(), w));
+    vec![
+        ("Day", Kind::Return, ret(Window::Days(1))),
+        ("Week to date", Kind::Return, ret(Window::WeekToDate)),
+        ("Month to date", Kind::Return, ret(Window::MonthToDate)),
+        ("Year to date", Kind::Return, ret(Window::YearToDate)),
+        (
+            "Top-10 weight",
+            Kind::Percent,
+            holdings.clone().map(|h| Metric::TopWeight(h, 10)),
+        ),
+        (
+            "Largest sector",
+            Kind::Text,
+            holdings.clone().map(Metric::LargestSector),
+        ),
+        (
+            "Largest sector weight",
+            Kind::Percent,
+            holdings.map(Metric::LargestSectorWeight),
+        ),
+        (
+            "Members above 200-day average",
+            Kind::Percent,
+            members.map(|m| Metric::ShareAboveSma(m, 200)),
+        ),
+    ]
+}
+
+impl Brief {
+    /// Reads the run file's data and rules and writes the brief for `as_of`.
+    pub fn generate(config: &RunConfig, as_of: AsOf) -> Result<Brief, Error> {
+        let rules = RuleSet::load(&config.rules_dir, config)?;
+        let narrator = Narrator::new(config.templates_dir.as_deref(), &rules, config.locale)?;
+        let data = Dataset::load(config)?;
+        let (first, last) = match (data.calendar.first(), data.calendar.last()) {
+            (Some(f), Some(l)) => (*f, *l),
+            _ => unreachable!(
+                "a run file always has an index source, and readers reject empty files"
+            ),
+        };
+        let asked = match as_of {
+            AsOf::Latest => last,
+            AsOf::Date(d) if d < first || d > last => {
+                return Err(Error::OutOfRange {
+                    asked: d,
+                    first,
+                    last,
+                })
+            }
+            AsOf::Date(d) => d,
+        };
+
+        let mut wanted: BTreeSet<Metric> = rules.metrics();
+        let columns: Vec<(String, Vec<(&str, Kind, Option<Metric>)>)> = config
+            .compare
+            .iter()
+            .map(|s| (s.clone(), table_metrics(config, s)))
+            .collect();
+        wanted.extend(
+            columns
+                .iter()
+                .flat_map(|(_, rows)| rows.iter().filter_map(|r| r.2.clone())),
+        );
+        let frame = metrics::compute(&data, &wanted)?;
+        let held = rules.evaluate(&frame)?;
+        let row = frame
+            .row_on_or_before(asked)
+            .expect("asked is within the calendar");
+        let data_as_of = frame.calendar[row];
+
+        let mut warnings = data.warnings.clone();
+        stale_sources(&data, data_as_of, &mut warnings);
+        let findings = rules.findings(&held, &frame, row, &mut warnings);
+        let selection = select::select(findings);
+
+        let names = display_names(config);
+        let texts = selection
+            .kept
+            .iter()
+            .map(|f| narrator.finding(f, &names))
+            .collect::<Result<Vec<_>, _>>()?;
+        let headline = selection.headline.map(|i| texts[i].headline.clone());
+
+        let mut table = Table::default();
+        for (label, kind, _) in table_metrics(config, "").iter() {
+            let values: Vec<_> = columns
+                .iter()
+                .map(|(_, rows)| {
+                    let m = rows
+                        .iter()
+                        .find(|r| r.0 == *label)
+                        .and_then(|r| r.2.as_ref());
+                    m.and_then(|m| frame.value(m, row))
+                })
+                .collect();
+            if columns
+                .iter()
+                .any(|(_, rows)| rows.iter().any(|r| r.0 == *label && r.2.is_some()))
+            {
+                table.rows.push((label.to_string(), *kind, values));
+            }
+        }
+        table.columns = columns.iter().map(|(s, _)| names[s].clone()).collect();
+
+        let ctx = BriefCtx {
+            title: config.title.clone(),
+            as_of: asked.to_string(),
+            data_as_of: data_as_of.to_string(),
+            headline: headline.clone().unwrap_or_else(|| {
+                "No rule fired: a quiet session by this brief's measures".into()
+            }),
+            takeaways: selection
+                .takeaways
+                .iter()
+                .map(|&i| texts[i].takeaway.clone())
+                .collect(),
+            sections: selection
+                .sections
+                .iter()
+                .map(|(key, idx)| SectionCtx {
+                    key: key.clone(),
+                    title: section_title(key),
+                    paragraphs: idx.iter().map(|&i| texts[i].text.clone()).collect(),
+                })
+                .collect(),
+            caveats: selection
+                .caveats
+                .iter()
+                .map(|&i| texts[i].text.clone())
+                .collect(),
+            table: TableCtx {
+                columns: table.columns.clone(),
+                rows: narrator
+                    .table_cells(&table)
+                    .into_iter()
+                    .map(|(label, cells)| RowCtx { label, cells })
+                    .collect(),
+            },
+            sources: data
+                .sources
+                .iter()
+                .map(|l| SourceCtx {
+                    name: l.source.name.clone(),
+                    files: l
+                        .source
+                        .files
+                        .iter()
+                        .map(|f| {
+                            f.file_name()
+                                .unwrap_or_default()
+                                .to_string_lossy()
+                                .into_owned()
+                        })
+                        .collect::<Vec<_>>()
+                        .join("`, `"),
+                    coverage: match l.content {
+                        Content::Holdings(_) => "holdings as of",
+                        _ => "data to",
+                    },
+                    last_date: l.last_date().map(|d| d.to_string()).unwrap_or_default(),
+                    note: l.source.note.clone(),
+                })
+                .collect(),
+            warnings: warnings.clone(),
+        };
+        let markdown = output::tidy_markdown(&narrator.render("brief.md.tera", &ctx)?);
+        let page = PageCtx {
+            lang: match config.locale {
+                crate::config::Locale::EnUs => "en-US",
+                crate::config::Locale::EnGb => "en-GB",
+            },
+            headline: ctx.headline.clone(),
+            body: output::markdown_to_html(&markdown),
+        };
+        let html = narrator.render("page.html.tera", &page)?;
+        let json = JsonBrief {
+            as_of: asked.to_string(),
+            data_as_of: data_as_of.to_string(),
+            headline,
+            findings: selection
+                .kept
+                .iter()
+                .zip(&texts)
+                .map(|(f, t)| JsonFinding {
+                    rule: f.rule.id.clone(),
+                    section: f.rule.section.clone(),
+                    priority: f.rule.priority,
+                    text: t.text.clone(),
+                    facts: f
+                        .facts
+                        .iter()
+                        .map(|(k, v)| (k.clone(), output::json_value(v)))
+                        .collect(),
+                })
+                .collect(),
+            warnings,
+        };
+        Ok(Brief {
+            data_as_of,
+            markdown,
+            html,
+            json,
+        })
+    }
+
+    /// The brief in one format.
+    pub fn render(&self, format: OutputFormat) -> String {
+        match format {
+            OutputFormat::Md => self.markdown.clone(),
+            OutputFormat::Html => self.html.clone(),
+            OutputFormat::Json => {
+                let mut s =
+                    serde_json::to_string_pretty(&self.json).expect("plain data serializes");
+                s.push('\n');
+                s
+            }
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct PageCtx {
+    lang: &'static str,
+    headline: String,
+    body: String,
+}
+
+/// Display names by universe name and by symbol, for rule texts.
+fn display_names(config: &RunConfig) -> BTreeMap<String, String> {
+    let mut names: BTreeMap<String, String> = config
+        .sources
+        .iter()
+        .map(|s| (s.symbol.clone(), s.name.clone()))
+        .collect();
+    for (alias, symbol) in &config.universe {
+        if let Some(s) = config.resolve(symbol) {
+            names.insert(alias.clone(), s.name.clone());
+        }
+    }
+    names
+}
+
+/// Warns about sources that end before the brief's date, and old holdings snapshots.
+fn stale_sources(data: &Dataset, day: NaiveDate, warnings: &mut Vec<String>) {
+    for l in &data.sources {
+        let Some(last) = l.last_date() else { continue };
+        match &l.content {
+            Content::Holdings(_) if last <= day && (day - last).num_days() > 31 => {
+                warnings.push(format!(
+                    "{}: the latest holdings snapshot is from {last}, {} days before this brief",
+                    l.source.name,
+                    (day - last).num_days()
+                ))
+            }
+            Content::Holdings(_) => {}
+            _ if last < day => warnings.push(format!(
+                "{}: no data after {last}; its figures are left out",
+                l.source.name
+            )),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! The command line: the only place that reads arguments, prints, and picks exit codes.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+
+use crate::brief::{AsOf, Brief, Error};
+use crate::config::{OutputFormat, RunConfig};
+
+/// Writes market commentary from market data: rules over metric columns, filled into templates.
+#[derive(Debug, Parser)]
+#[command(name = "marketbrief", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write the brief for one date.
+    Generate {
+        /// The run file (marketbrief.yaml).
+        #[arg(long, short)]
+        config: PathBuf,
+        /// The date of the brief: YYYY-MM-DD, or `latest` for the last trading day in the data.
+        #[arg(long, default_value = "latest", value_parser = parse_as_of)]
+        as_of: AsOf,
+        /// Formats, comma-separated: md, html, json (default: the run file's, else md).
+        #[arg(long, value_delimiter = ',', value_parser = parse_format)]
+        format: Vec<OutputFormat>,
+        /// Folder for the files `brief-<date>.<ext>`; without it, one format goes to stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Write the synthetic demo dataset (the one shipped in examples/demo/data).
+    DemoData {
+        /// Folder to write into.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+fn parse_as_of(s: &str) -> Result<AsOf, String> {
+    if s == "latest" {
+        return Ok(AsOf::Latest);
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map(AsOf::Date)
+        .map_err(|_| format!("'{s}' is not a date: use YYYY-MM-DD or latest"))
+}
+
+fn parse_format(s: &str) -> Result<OutputFormat, String> {
+    OutputFormat::parse(s).ok_or_else(|| format!("'{s}' is not a format: use md, html or json"))
+}
+
+/// A failure with the exit code it maps to.
+#[derive(Debug)]
+pub struct Failure {
+    /// The message, with its causes.
+    pub message: String,
+    /// The process exit code.
+    pub code: i32,
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure {
+            message: e.to_string(),
+            code: e.exit_code(),
+        }
+    }
+}
+
+fn io_failure(what: String, e: std::io::Error) -> Failure {
+    Failure {
+        message: format!("{what}: {e}"),
+        code: 1,
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Generate {
+            config,
+            as_of,
+            format,
+            out,
+        } => {
+            let config = RunConfig::load(&config).map_err(Error::from)?;
+            let out = out.or_else(|| config.out_dir.clone());
+            // Without a folder, one format goes to stdout: Markdown unless --format names another.
+            let formats = match (&out, format.len()) {
+                (None, 0) => vec![OutputFormat::Md],
+                (None, 1) => format,
+                (None, _) => {
+                    return Err(Failure {
+                        message: "several formats need --out DIR (stdout takes one)".into(),
+                        code: 2,
+                    })
+                }
+                (Some(_), 0) => config.formats.clone(),
+                (Some(_), _) => format,
+            };
+            let brief = Brief::generate(&config, as_of)?;
+            let rendered: Vec<(OutputFormat, String)> =
+                formats.iter().map(|f| (*f, brief.render(*f))).collect();
+            match out {
+                Some(dir) => {
+                    let stem = format!("brief-{}", brief.data_as_of);
+                    let written = crate::output::write_all(&dir, &stem, &rendered)
+                        .map_err(|e| io_failure(format!("writing to {}", dir.display()), e))?;
+                    for p in written {
+                        eprintln!("wrote {}", p.display());
+                    }
+                }
+                None => {
+                    let mut stdout = std::io::stdout().lock();
+                    stdout
+                        .write_all(rendered[0].1.as_bytes())
+                        .map_err(|e| io_failure("writing to stdout".into(), e))?;
+                }
+            }
+            for w in &brief.json.warnings {
+                eprintln!("warning: {w}");
+            }
+            Ok(())
+        }
+        Command::DemoData { out } => crate::demo::write(&out)
+            .map(|files| {
+                files
+                    .iter()
+                    .for_each(|f| eprintln!("wrote {}", f.display()))
+            })
+            .map_err(|e| io_failure(format!("writing demo data to {}", out.display()), e)),
+    }
+}

@@ -1,0 +1,327 @@
+//! Words: the Tera environment that turns findings and figures into the brief's text.
+//!
+//! The shipped templates are embedded in the binary; a user's template folder overrides them
+//! file by file (same relative name) and may add new ones for rules' `template:`. Every rule's
+//! snippets are compiled together with the templates at start-up, so that a template mistake
+//! stops the run before any data is read into a brief, with the file and line named.
+
+pub mod filters;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use tera::{Context, ErrorKind, Tera};
+
+use crate::config::Locale;
+use crate::metrics::{Kind, Value};
+use crate::rules::{Finding, Rule, RuleSet, Says};
+
+/// The embedded default templates, by name.
+pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    (
+        "brief.md.tera",
+        include_str!("../../templates/brief.md.tera"),
+    ),
+    (
+        "partials/takeaways.md.tera",
+        include_str!("../../templates/partials/takeaways.md.tera"),
+    ),
+    (
+        "partials/table.md.tera",
+        include_str!("../../templates/partials/table.md.tera"),
+    ),
+    (
+        "partials/caveats.md.tera",
+        include_str!("../../templates/partials/caveats.md.tera"),
+    ),
+    (
+        "partials/sources.md.tera",
+        include_str!("../../templates/partials/sources.md.tera"),
+    ),
+    (
+        "page.html.tera",
+        include_str!("../../templates/page.html.tera"),
+    ),
+];
+
+/// A template problem, located in the file the user can open.
+#[derive(Debug, thiserror::Error)]
+pub enum NarrativeError {
+    /// A template file could not be read.
+    #[error("{path}: cannot read template: {source}")]
+    Io {
+        /// The template file.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// A template or rule text that does not compile or render.
+    #[error("{location}: {message}")]
+    Template {
+        /// `file:line`, or the rule file, line and which text.
+        location: String,
+        /// Tera's message.
+        message: String,
+    },
+    /// A rule names a template that does not exist.
+    #[error("{path}:{line}: rule '{rule}': template '{template}' not found")]
+    MissingTemplate {
+        /// The rule file.
+        path: PathBuf,
+        /// The rule's line.
+        line: usize,
+        /// The rule id.
+        rule: String,
+        /// The template it names.
+        template: String,
+    },
+}
+
+/// Where a template came from, for messages.
+#[derive(Debug, Clone)]
+enum Origin {
+    Embedded,
+    File(PathBuf),
+    Rule(PathBuf, usize, String, &'static str),
+}
+
+/// The text of one finding, rendered.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingText {
+    /// The body paragraph.
+    pub text: String,
+    /// The key-takeaway line.
+    pub takeaway: String,
+    /// The headline, if this finding leads.
+    pub headline: String,
+}
+
+/// A comparison table: one column per index, one row per metric.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    /// Index display names.
+    pub columns: Vec<String>,
+    /// Row label, how its numbers read, and one value per column.
+    pub rows: Vec<(String, Kind, Vec<Option<Value>>)>,
+}
+
+/// The Tera environment of a run.
+pub struct Narrator {
+    tera: Tera,
+    origins: BTreeMap<String, Origin>,
+    locale: Locale,
+}
+
+impl Narrator {
+    /// Loads the embedded templates, the user's overrides, and every rule's texts.
+    pub fn new(
+        user_dir: Option<&Path>,
+        rules: &RuleSet,
+        locale: Locale,
+    ) -> Result<Self, NarrativeError> {
+        let mut sources: BTreeMap<String, (String, Origin)> = DEFAULT_TEMPLATES
+            .iter()
+            .map(|(n, t)| (n.to_string(), (t.to_string(), Origin::Embedded)))
+            .collect();
+        if let Some(dir) = user_dir {
+            for path in files_under(dir)? {
+                let name = path
+                    .strip_prefix(dir)
+                    .unwrap_or(&path)
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let text = std::fs::read_to_string(&path).map_err(|source| NarrativeError::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+                sources.insert(name, (text, Origin::File(path)));
+            }
+        }
+        for rule in &rules.rules {
+            let mut add = |which: &'static str, text: &str| {
+                let origin = Origin::Rule(rule.path.clone(), rule.line, rule.id.clone(), which);
+                sources.insert(
+                    format!("rule/{}/{which}", rule.id),
+                    (text.to_string(), origin),
+                );
+            };
+            if let Says::Snippet(s) = &rule.says {
+                add("says", s);
+            }
+            if let Some(t) = &rule.takeaway {
+                add("takeaway", t);
+            }
+            if let Some(h) = &rule.headline {
+                add("headline", h);
+            }
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html.tera"]);
+        filters::register(&mut tera, locale);
+        let origins: BTreeMap<String, Origin> = sources
+            .iter()
+            .map(|(n, (_, o))| (n.clone(), o.clone()))
+            .collect();
+        let narrator_err = |e: tera::Error| locate(&origins, e);
+        tera.add_raw_templates(sources.iter().map(|(n, (t, _))| (n.as_str(), t.as_str())))
+            .map_err(narrator_err)?;
+        for rule in &rules.rules {
+            if let Says::Template(t) = &rule.says {
+                if !tera.contains_template(t) {
+                    return Err(NarrativeError::MissingTemplate {
+                        path: rule.path.clone(),
+                        line: rule.line,
+                        rule: rule.id.clone(),
+                        template: t.clone(),
+                    });
+                }
+            }
+        }
+        Ok(Narrator {
+            tera,
+            origins,
+            locale,
+        })
+    }
+
+    /// The locale texts are written in.
+    pub fn locale(&self) -> Locale {
+        self.locale
+    }
+
+    /// Renders a finding's body, takeaway and headline from its facts and the index names.
+    pub fn finding(
+        &self,
+        f: &Finding,
+        names: &BTreeMap<String, String>,
+    ) -> Result<FindingText, NarrativeError> {
+        let mut ctx = Context::new();
+        for (k, v) in &f.facts {
+            match v {
+                Value::Number(x) => ctx.insert(k.clone(), x),
+                Value::Count(n) => ctx.insert(k.clone(), n),
+                Value::Date(d) => ctx.insert(k.clone(), &d.to_string()),
+                Value::Text(s) => ctx.insert(k.clone(), s),
+            }
+        }
+        ctx.insert("names", names);
+        let render = |name: &str| self.render_ctx(name, &ctx).map(|s| sentence_case(s.trim()));
+        let rule: &Rule = &f.rule;
+        let text = match &rule.says {
+            Says::Snippet(_) => render(&format!("rule/{}/says", rule.id))?,
+            Says::Template(t) => render(t)?,
+        };
+        let takeaway = match &rule.takeaway {
+            Some(_) => render(&format!("rule/{}/takeaway", rule.id))?,
+            None => text.clone(),
+        };
+        let headline = match &rule.headline {
+            Some(_) => render(&format!("rule/{}/headline", rule.id))?,
+            None => takeaway.clone(),
+        };
+        Ok(FindingText {
+            text,
+            takeaway,
+            headline,
+        })
+    }
+
+    /// Renders a named template with a serializable context.
+    pub fn render<T: Serialize>(&self, name: &str, ctx: &T) -> Result<String, NarrativeError> {
+        let ctx = Context::from_serialize(ctx).map_err(|e| locate(&self.origins, e))?;
+        self.render_ctx(name, &ctx)
+    }
+
+    fn render_ctx(&self, name: &str, ctx: &Context) -> Result<String, NarrativeError> {
+        self.tera
+            .render(name, ctx)
+            .map_err(|e| locate(&self.origins, e))
+    }
+
+    /// Formats the comparison table's cells with the shared number formats.
+    pub fn table_cells(&self, table: &Table) -> Vec<(String, Vec<String>)> {
+        table
+            .rows
+            .iter()
+            .map(|(label, kind, values)| {
+                let cells = values
+                    .iter()
+                    .map(|v| match (v, kind) {
+                        (None, _) => "n/a".to_string(),
+                        (Some(Value::Number(x)), Kind::Return) => filters::percent(*x, true),
+                        (Some(Value::Number(x)), Kind::Percent) => filters::percent(*x, false),
+                        (Some(Value::Number(x)), Kind::Points) => format!("{x:+.1}"),
+                        (Some(Value::Count(n)), _) => n.to_string(),
+                        (Some(Value::Number(x)), _) => filters::level(*x),
+                        (Some(Value::Date(d)), _) => filters::date(*d, self.locale),
+                        (Some(Value::Text(s)), _) => s.clone(),
+                    })
+                    .collect();
+                (label.clone(), cells)
+            })
+            .collect()
+    }
+}
+
+/// Capitalises the first letter, so a text may begin with a name that reads "the ...".
+fn sentence_case(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn files_under(dir: &Path) -> Result<Vec<PathBuf>, NarrativeError> {
+    let mut out = Vec::new();
+    let entries = std::fs::read_dir(dir).map_err(|source| NarrativeError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files_under(&path)?);
+        } else if path.extension().is_some_and(|e| e == "tera") {
+            out.push(path);
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Turns a Tera error into one that names the file (and line) a person can open.
+fn locate(origins: &BTreeMap<String, Origin>, e: tera::Error) -> NarrativeError {
+    let report = match e.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => Some(r),
+        _ => None,
+    };
+    let Some(report) = report else {
+        let message = std::iter::successors(Some(&e as &dyn std::error::Error), |e| e.source())
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join(": ");
+        return NarrativeError::Template {
+            location: "templates".into(),
+            message,
+        };
+    };
+    let line = report.span().start_line;
+    let col = report.span().start_col + 1;
+    let name = report.filename();
+    let location = match origins.get(name) {
+        Some(Origin::File(p)) => format!("{}:{line}:{col}", p.display()),
+        Some(Origin::Embedded) | None => format!("{name} (embedded):{line}:{col}"),
+        Some(Origin::Rule(p, rule_line, id, which)) => {
+            format!(
+                "{}:{rule_line}: rule '{id}', '{which}' text line {line}",
+                p.display()
+            )
+        }
+    };
+    NarrativeError::Template {
+        location,
+        message: report.message().to_string(),
+    }
+}

@@ -1,0 +1,296 @@
+//! Rules: YAML files of conditions over metrics, and what to say when they hold.
+//!
+//! A rule file is read as written ([`raw`]), then every rule is validated against the run
+//! file (metrics resolve, sections exist, ids are unique), and all problems of all files are
+//! reported at once, each with its file and line. A valid rule's `when` compiles into one
+//! polars boolean expression; [`RuleSet::evaluate`] computes every rule over the whole calendar
+//! in one pass, and [`RuleSet::findings`] reads the as-of row.
+
+mod expr;
+mod raw;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+use crate::config::RunConfig;
+use crate::metrics::{Metric, MetricFrame, Value};
+
+pub use expr::{Op, Operand};
+
+/// Sections of a brief, in the order they are printed.
+pub const SECTIONS: &[&str] = &[
+    "performance",
+    "rotation",
+    "concentration",
+    "breadth",
+    "valuation",
+    "rates",
+    "history",
+    "positioning",
+    "caveats",
+];
+
+/// One problem in one rule file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleProblem {
+    /// The rule file.
+    pub path: PathBuf,
+    /// 1-based line.
+    pub line: usize,
+    /// What is wrong, naming the rule.
+    pub message: String,
+}
+
+/// Every problem found in the rule folder.
+#[derive(Debug, thiserror::Error)]
+pub enum RuleError {
+    /// The folder or a file could not be read.
+    #[error("{path}: cannot read rules: {source}")]
+    Io {
+        /// The folder or file.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// Rules that cannot be used, all of them.
+    #[error("{}", .0.iter().map(|p| format!("{}:{}: {}", p.path.display(), p.line, p.message)).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<RuleProblem>),
+    /// Polars failed while evaluating conditions.
+    #[error("evaluating rules: {0}")]
+    Polars(#[from] PolarsError),
+}
+
+/// A compiled condition.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Condition {
+    /// `left op right`.
+    Compare(Side, Op, Side),
+    /// Every condition holds.
+    All(Vec<Condition>),
+    /// At least one holds.
+    Any(Vec<Condition>),
+    /// It does not hold.
+    Not(Box<Condition>),
+}
+
+/// A resolved side of a comparison.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Side {
+    /// A number.
+    Number(f64),
+    /// A metric column.
+    Metric(Metric),
+}
+
+impl Side {
+    fn expr(&self) -> Expr {
+        match self {
+            Side::Number(x) => lit(*x),
+            Side::Metric(m) => col(m.to_string()),
+        }
+    }
+}
+
+impl Condition {
+    /// The boolean column expression; a comparison with a missing value is false.
+    pub fn expr(&self) -> Expr {
+        match self {
+            Condition::Compare(l, op, r) => {
+                let (l, r) = (l.expr(), r.expr());
+                let e = match op {
+                    Op::Gt => l.gt(r),
+                    Op::Ge => l.gt_eq(r),
+                    Op::Lt => l.lt(r),
+                    Op::Le => l.lt_eq(r),
+                    Op::Eq => l.eq(r),
+                    Op::Ne => l.neq(r),
+                };
+                e.fill_null(lit(false))
+            }
+            Condition::All(cs) => cs
+                .iter()
+                .map(Condition::expr)
+                .reduce(Expr::and)
+                .unwrap_or(lit(true)),
+            Condition::Any(cs) => cs
+                .iter()
+                .map(Condition::expr)
+                .reduce(Expr::or)
+                .unwrap_or(lit(false)),
+            Condition::Not(c) => c.expr().not(),
+        }
+    }
+
+    fn metrics(&self, out: &mut BTreeSet<Metric>) {
+        match self {
+            Condition::Compare(l, _, r) => {
+                for side in [l, r] {
+                    if let Side::Metric(m) = side {
+                        out.insert(m.clone());
+                    }
+                }
+            }
+            Condition::All(cs) | Condition::Any(cs) => cs.iter().for_each(|c| c.metrics(out)),
+            Condition::Not(c) => c.metrics(out),
+        }
+    }
+}
+
+/// What a rule says when it holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Says {
+    /// An inline Tera snippet.
+    Snippet(String),
+    /// The name of a template in the template folder.
+    Template(String),
+}
+
+/// A validated rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Unique id.
+    pub id: String,
+    /// One of [`SECTIONS`].
+    pub section: String,
+    /// Higher is more notable.
+    pub priority: i64,
+    /// Findings of one group exclude each other: only the highest priority is kept.
+    pub group: Option<String>,
+    /// The compiled condition.
+    pub when: Condition,
+    /// Named facts, each a metric.
+    pub facts: BTreeMap<String, Metric>,
+    /// The body text.
+    pub says: Says,
+    /// A short line for the key takeaways (a snippet), if the rule has one.
+    pub takeaway: Option<String>,
+    /// A headline (a snippet), if the rule has one.
+    pub headline: Option<String>,
+    /// Where the rule is written.
+    pub path: PathBuf,
+    /// The line of its `id:`.
+    pub line: usize,
+}
+
+/// A rule that holds on the as-of date, with the values of its facts.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// The rule.
+    pub rule: Rule,
+    /// Fact values on the as-of date.
+    pub facts: BTreeMap<String, Value>,
+}
+
+/// All rules of a run, and their boolean columns once evaluated.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    /// Rules, in file-name order, then in file order.
+    pub rules: Vec<Rule>,
+}
+
+impl RuleSet {
+    /// Reads and validates every `*.yaml` file of `dir`, reporting all problems at once.
+    pub fn load(dir: &Path, config: &RunConfig) -> Result<Self, RuleError> {
+        let io = |source| RuleError::Io {
+            path: dir.to_path_buf(),
+            source,
+        };
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(io)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+            .collect();
+        files.sort();
+        let mut rules = Vec::new();
+        let mut problems = Vec::new();
+        for path in files {
+            let text = std::fs::read_to_string(&path).map_err(|source| RuleError::Io {
+                path: path.clone(),
+                source,
+            })?;
+            raw::validate_file(&path, &text, config, &mut rules, &mut problems);
+        }
+        let mut seen: BTreeMap<&str, (&Path, usize)> = BTreeMap::new();
+        for r in &rules {
+            if let Some((p, l)) = seen.insert(&r.id, (&r.path, r.line)) {
+                problems.push(RuleProblem {
+                    path: r.path.clone(),
+                    line: r.line,
+                    message: format!("rule '{}': id already used at {}:{l}", r.id, p.display()),
+                });
+            }
+        }
+        if problems.is_empty() {
+            Ok(RuleSet { rules })
+        } else {
+            Err(RuleError::Invalid(problems))
+        }
+    }
+
+    /// Every metric the rules read, in conditions and facts.
+    pub fn metrics(&self) -> BTreeSet<Metric> {
+        let mut out = BTreeSet::new();
+        for r in &self.rules {
+            r.when.metrics(&mut out);
+            out.extend(r.facts.values().cloned());
+        }
+        out
+    }
+
+    /// One boolean column per rule (named by its id) over the whole calendar.
+    pub fn evaluate(&self, metrics: &MetricFrame) -> Result<DataFrame, RuleError> {
+        let exprs: Vec<Expr> = self
+            .rules
+            .iter()
+            .map(|r| r.when.expr().alias(r.id.as_str()))
+            .collect();
+        Ok(metrics.frame.clone().lazy().select(exprs).collect()?)
+    }
+
+    /// The rules that hold on `row`, with their facts. A rule whose facts are not all defined
+    /// on that date is left out, with a warning: a brief never prints a number it lacks.
+    pub fn findings(
+        &self,
+        held: &DataFrame,
+        metrics: &MetricFrame,
+        row: usize,
+        warnings: &mut Vec<String>,
+    ) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for rule in &self.rules {
+            let holds = held
+                .column(&rule.id)
+                .ok()
+                .and_then(|c| c.get(row).ok())
+                .and_then(|v| v.extract_bool());
+            if holds != Some(true) {
+                continue;
+            }
+            let mut facts = BTreeMap::new();
+            let mut missing = Vec::new();
+            for (name, metric) in &rule.facts {
+                match metrics.value(metric, row) {
+                    Some(v) => {
+                        facts.insert(name.clone(), v);
+                    }
+                    None => missing.push(format!("{name} = {metric}")),
+                }
+            }
+            if missing.is_empty() {
+                out.push(Finding {
+                    rule: rule.clone(),
+                    facts,
+                });
+            } else {
+                warnings.push(format!(
+                    "rule '{}' held but was left out: no value for {}",
+                    rule.id,
+                    missing.join(", ")
+                ));
+            }
+        }
+        out
+    }
+}
