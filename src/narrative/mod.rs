@@ -293,24 +293,61 @@ fn files_under(dir: &Path) -> Result<Vec<PathBuf>, NarrativeError> {
 
 /// Turns a Tera error into one that names the file (and line) a person can open.
 fn locate(origins: &BTreeMap<String, Origin>, e: tera::Error) -> NarrativeError {
-    let report = match e.kind() {
-        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => Some(r),
-        _ => None,
-    };
-    let Some(report) = report else {
-        let message = std::iter::successors(Some(&e as &dyn std::error::Error), |e| e.source())
-            .map(|e| e.to_string())
-            .collect::<Vec<_>>()
-            .join(": ");
-        return NarrativeError::Template {
-            location: "templates".into(),
-            message,
-        };
-    };
-    let line = report.span().start_line;
-    let col = report.span().start_col + 1;
-    let name = report.filename();
-    let location = match origins.get(name) {
+    match e.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => NarrativeError::Template {
+            location: origin_location(
+                origins,
+                r.filename(),
+                r.span().start_line,
+                r.span().start_col + 1,
+            ),
+            message: r.message().to_string(),
+        },
+        _ => {
+            // Validation errors (unknown filters, includes) come as pre-rendered reports that
+            // point at `--> name:line:col`: point them at the file a person can open instead.
+            let text = std::iter::successors(Some(&e as &dyn std::error::Error), |e| e.source())
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join(": ");
+            let mut first = None;
+            let message = text
+                .lines()
+                .map(
+                    |l| match l.trim_start().strip_prefix("--> ").and_then(parse_pointer) {
+                        Some((name, line, col)) => {
+                            let at = origin_location(origins, name, line, col);
+                            first.get_or_insert_with(|| at.clone());
+                            format!(" --> {at}")
+                        }
+                        None => l.to_string(),
+                    },
+                )
+                .collect::<Vec<_>>()
+                .join("\n");
+            NarrativeError::Template {
+                location: first.unwrap_or_else(|| "templates".into()),
+                message,
+            }
+        }
+    }
+}
+
+/// Splits `name:line:col`.
+fn parse_pointer(s: &str) -> Option<(&str, usize, usize)> {
+    let mut parts = s.trim().rsplitn(3, ':');
+    let col = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    Some((parts.next()?, line, col))
+}
+
+fn origin_location(
+    origins: &BTreeMap<String, Origin>,
+    name: &str,
+    line: usize,
+    col: usize,
+) -> String {
+    match origins.get(name) {
         Some(Origin::File(p)) => format!("{}:{line}:{col}", p.display()),
         Some(Origin::Embedded) | None => format!("{name} (embedded):{line}:{col}"),
         Some(Origin::Rule(p, rule_line, id, which)) => {
@@ -319,9 +356,5 @@ fn locate(origins: &BTreeMap<String, Origin>, e: tera::Error) -> NarrativeError 
                 p.display()
             )
         }
-    };
-    NarrativeError::Template {
-        location,
-        message: report.message().to_string(),
     }
 }

@@ -1,0 +1,55 @@
+//! Helpers: run the binary, and lay out throwaway copies of the demo.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The project root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `marketbrief` with `args`.
+pub fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_marketbrief"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+/// A fresh empty folder under the target directory, named after the test.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = root().join("target").join("it-scratch").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Copies the demo (run file and data) into `dir`, pointing its rules at the shipped folder.
+/// Returns the copied run file.
+pub fn demo_copy(dir: &Path) -> PathBuf {
+    let src = root().join("examples/demo");
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    for entry in std::fs::read_dir(src.join("data")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, dir.join("data").join(p.file_name().unwrap())).unwrap();
+    }
+    let run = std::fs::read_to_string(src.join("marketbrief.yaml")).unwrap();
+    let rules = root().join("rules");
+    let run = run.replace("rules: ../../rules", &format!("rules: {}", rules.display()));
+    let path = dir.join("marketbrief.yaml");
+    std::fs::write(&path, run).unwrap();
+    path
+}
+
+/// The files in `dir`, by name, sorted.
+pub fn files_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|r| {
+            r.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
