@@ -136,41 +136,44 @@ fn section_title(key: &str) -> &'static str {
     }
 }
 
-/// The rows of the comparison table for `symbol`'s column.
-fn table_metrics(config: &RunConfig, symbol: &str) -> Vec<(&'static str, Kind, Option<Metric>)> {
-    let holdings = config
-        .linked(symbol, Role::Holdings)
-        .map(|s| s.symbol.clone());
-    let members = config
-        .linked(symbol, Role::Members)
-        .map(|s| s.symbol.clone());
-    let ret = |w| Some(Metric::Return(symbol.to_string(), w));
+/// One row of the comparison table: a label, how its numbers read, and the metric that fills
+/// it for each compared index (none where that index has no such data).
+struct TableRow {
+    label: &'static str,
+    kind: Kind,
+    per_index: Vec<Option<Metric>>,
+}
+
+/// The comparison table's rows, for the indexes the run file compares.
+fn comparison_rows(config: &RunConfig) -> Vec<TableRow> {
+    let linked = |s: &String, role| config.linked(s, role).map(|l| l.symbol.clone());
+    let row = |label, kind, f: &dyn Fn(&String) -> Option<Metric>| TableRow {
+        label,
+        kind,
+        per_index: config.compare.iter().map(f).collect(),
+    };
+    let ret = |w| move |s: &String| Some(Metric::Return(s.clone(), w));
     vec![
-        ("Day", Kind::Return, ret(Window::Days(1))),
-        ("Week to date", Kind::Return, ret(Window::WeekToDate)),
-        ("Month to date", Kind::Return, ret(Window::MonthToDate)),
-        ("Year to date", Kind::Return, ret(Window::YearToDate)),
-        (
-            "Top-10 weight",
-            Kind::Percent,
-            holdings.clone().map(|h| Metric::TopWeight(h, 10)),
-        ),
-        (
-            "Largest sector",
-            Kind::Text,
-            holdings.clone().map(Metric::LargestSector),
-        ),
-        (
-            "Largest sector weight",
-            Kind::Percent,
-            holdings.map(Metric::LargestSectorWeight),
-        ),
-        (
-            "Members above 200-day average",
-            Kind::Percent,
-            members.map(|m| Metric::ShareAboveSma(m, 200)),
-        ),
+        row("Day", Kind::Return, &ret(Window::Days(1))),
+        row("Week to date", Kind::Return, &ret(Window::WeekToDate)),
+        row("Month to date", Kind::Return, &ret(Window::MonthToDate)),
+        row("Year to date", Kind::Return, &ret(Window::YearToDate)),
+        row("Top-10 weight", Kind::Percent, &|s| {
+            linked(s, Role::Holdings).map(|h| Metric::TopWeight(h, 10))
+        }),
+        row("Largest sector", Kind::Text, &|s| {
+            linked(s, Role::Holdings).map(Metric::LargestSector)
+        }),
+        row("Largest sector weight", Kind::Percent, &|s| {
+            linked(s, Role::Holdings).map(Metric::LargestSectorWeight)
+        }),
+        row("Members above 200-day average", Kind::Percent, &|s| {
+            linked(s, Role::Members).map(|m| Metric::ShareAboveSma(m, 200))
+        }),
     ]
+    .into_iter()
+    .filter(|r| r.per_index.iter().any(Option::is_some))
+    .collect()
 }
 
 impl Brief {
@@ -198,15 +201,10 @@ impl Brief {
         };
 
         let mut wanted: BTreeSet<Metric> = rules.metrics();
-        let columns: Vec<(String, Vec<(&str, Kind, Option<Metric>)>)> = config
-            .compare
-            .iter()
-            .map(|s| (s.clone(), table_metrics(config, s)))
-            .collect();
+        let rows = comparison_rows(config);
         wanted.extend(
-            columns
-                .iter()
-                .flat_map(|(_, rows)| rows.iter().filter_map(|r| r.2.clone())),
+            rows.iter()
+                .flat_map(|r| r.per_index.iter().flatten().cloned()),
         );
         let frame = metrics::compute(&data, &wanted)?;
         let held = rules.evaluate(&frame)?;
@@ -228,26 +226,19 @@ impl Brief {
             .collect::<Result<Vec<_>, _>>()?;
         let headline = selection.headline.map(|i| texts[i].headline.clone());
 
-        let mut table = Table::default();
-        for (label, kind, _) in table_metrics(config, "").iter() {
-            let values: Vec<_> = columns
+        let table = Table {
+            columns: config.compare.iter().map(|s| names[s].clone()).collect(),
+            rows: rows
                 .iter()
-                .map(|(_, rows)| {
-                    let m = rows
+                .map(|r| {
+                    let values = r
+                        .per_index
                         .iter()
-                        .find(|r| r.0 == *label)
-                        .and_then(|r| r.2.as_ref());
-                    m.and_then(|m| frame.value(m, row))
+                        .map(|m| m.as_ref().and_then(|m| frame.value(m, row)));
+                    (r.label.to_string(), r.kind, values.collect())
                 })
-                .collect();
-            if columns
-                .iter()
-                .any(|(_, rows)| rows.iter().any(|r| r.0 == *label && r.2.is_some()))
-            {
-                table.rows.push((label.to_string(), *kind, values));
-            }
-        }
-        table.columns = columns.iter().map(|(s, _)| names[s].clone()).collect();
+                .collect(),
+        };
 
         let ctx = BriefCtx {
             title: config.title.clone(),

@@ -72,7 +72,7 @@ fn trading_days() -> Vec<NaiveDate> {
 /// Daily returns of the three indexes: a common factor, each index's own noise, and a final
 /// month in which small caps lead.
 fn index_returns(rng: &mut Rng, n: usize) -> [Vec<f64>; 3] {
-    let mut out = [vec![0.0; n], vec![0.0; n], vec![0.0; n]];
+    let mut out = [vec![0.0], vec![0.0], vec![0.0]];
     for t in 1..n {
         let market = 0.0004 + 0.007 * rng.normal();
         let late = t + 21 >= n;
@@ -81,9 +81,9 @@ fn index_returns(rng: &mut Rng, n: usize) -> [Vec<f64>; 3] {
         } else {
             (-0.0002, 0.0003)
         };
-        out[0][t] = market + 0.002 * rng.normal();
-        out[1][t] = 1.1 * market + small_tilt + 0.006 * rng.normal();
-        out[2][t] = 1.2 * market + tech_tilt + 0.005 * rng.normal();
+        out[0].push(market + 0.002 * rng.normal());
+        out[1].push(1.1 * market + small_tilt + 0.006 * rng.normal());
+        out[2].push(1.2 * market + tech_tilt + 0.005 * rng.normal());
     }
     out
 }

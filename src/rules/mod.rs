@@ -1,6 +1,6 @@
 //! Rules: YAML files of conditions over metrics, and what to say when they hold.
 //!
-//! A rule file is read as written ([`raw`]), then every rule is validated against the run
+//! A rule file is read as written (`raw.rs`), then every rule is validated against the run
 //! file (metrics resolve, sections exist, ids are unique), and all problems of all files are
 //! reported at once, each with its file and line. A valid rule's `when` compiles into one
 //! polars boolean expression; [`RuleSet::evaluate`] computes every rule over the whole calendar
