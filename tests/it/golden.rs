@@ -60,3 +60,52 @@ fn stdout_gets_the_markdown_without_out() {
         .unwrap_or_default();
     assert_eq!(md, golden);
 }
+
+#[test]
+fn a_user_template_overrides_one_partial_and_keeps_the_rest() {
+    let dir = scratch("override");
+    let config = crate::support::demo_copy(&dir);
+    std::fs::create_dir_all(dir.join("templates/partials")).unwrap();
+    std::fs::write(
+        dir.join("templates/partials/caveats.md.tera"),
+        "## Before you trade\n\n{% for c in caveats %}- {{ c }}\n{% endfor %}- Our house caveat.\n",
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(&config).unwrap() + "templates: templates\n";
+    std::fs::write(&config, text).unwrap();
+    let o = run(&["generate", "--config", config.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let md = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        md.contains("## Before you trade\n\n- Our house caveat."),
+        "{md}"
+    );
+    assert!(!md.contains("## Caveats"));
+    assert!(
+        md.contains("## The indexes side by side"),
+        "the other templates stay embedded"
+    );
+}
+
+#[test]
+fn a_weekend_as_of_gives_the_friday_brief() {
+    let config = root().join("examples/demo/marketbrief.yaml");
+    let brief = |date: &str| {
+        let o = run(&[
+            "generate",
+            "--config",
+            config.to_str().unwrap(),
+            "--as-of",
+            date,
+            "--format",
+            "json",
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()
+    };
+    let saturday = brief("2025-06-21");
+    let friday = brief("2025-06-20");
+    assert_eq!(saturday["as_of"], "2025-06-21");
+    assert_eq!(saturday["data_as_of"], "2025-06-20");
+    assert_eq!(saturday["findings"], friday["findings"]);
+}
