@@ -1,22 +1,7 @@
 //! Bad input stops the run with a message naming file and line, a non-zero exit, no panic and
 //! no output file.
 
-use crate::support::{demo_copy, files_in, run, scratch};
-
-fn generate_into(config: &std::path::Path, out: &std::path::Path) -> (i32, String) {
-    let o = run(&[
-        "generate",
-        "--config",
-        config.to_str().unwrap(),
-        "--format",
-        "md,html,json",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    (o.status.code().unwrap_or(-1), stderr)
-}
+use crate::support::{demo_copy, files_in, generate_into, run, scratch, use_own_rules};
 
 #[test]
 fn a_malformed_csv_names_file_line_and_column() {
@@ -64,26 +49,11 @@ fn a_duplicate_date_names_both_lines() {
 fn a_rule_naming_an_unknown_metric_names_file_and_line() {
     let dir = scratch("unknown_metric");
     let config = demo_copy(&dir);
-    let rules = dir.join("rules");
-    std::fs::create_dir_all(&rules).unwrap();
-    std::fs::write(
-        rules.join("mine.yaml"),
+    use_own_rules(
+        &config,
+        "mine.yaml",
         "- id: typo\n  section: performance\n  priority: 1\n  when: retrun(small_caps, 1d) > 1\n  says: hello\n",
-    )
-    .unwrap();
-    let text = std::fs::read_to_string(&config).unwrap();
-    let text = text
-        .lines()
-        .map(|l| {
-            if l.starts_with("rules:") {
-                "rules: rules"
-            } else {
-                l
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    std::fs::write(&config, text).unwrap();
+    );
 
     let out = dir.join("out");
     let (code, stderr) = generate_into(&config, &out);
@@ -123,19 +93,12 @@ fn a_template_error_names_the_users_file_and_line() {
 fn an_unknown_filter_in_a_rule_text_names_the_rule() {
     let dir = scratch("rule_text_error");
     let config = demo_copy(&dir);
-    let rules = dir.join("rules");
-    std::fs::create_dir_all(&rules).unwrap();
-    std::fs::write(
-        rules.join("r.yaml"),
+    use_own_rules(
+        &config,
+        "r.yaml",
         "- id: first\n  section: performance\n  priority: 1\n  when: return(small_caps, 1d) > -100\n  says: fine\n\
 - id: filtered\n  section: performance\n  priority: 1\n  when: return(small_caps, 1d) > -100\n  facts:\n    x: return(small_caps, 1d)\n  says: \"{{ x | percentage }}\"\n",
-    )
-    .unwrap();
-    let text = std::fs::read_to_string(&config).unwrap().replace(
-        &format!("rules: {}", crate::support::root().join("rules").display()),
-        "rules: rules",
     );
-    std::fs::write(&config, text).unwrap();
     let (code, stderr) = generate_into(&config, &dir.join("out"));
     assert_eq!(code, 3, "{stderr}");
     assert!(

@@ -21,16 +21,8 @@ fn demo_data_is_what_the_generator_writes() {
 fn demo_brief_matches_golden_markdown_html_and_json() {
     let out = scratch("golden");
     let config = root().join("examples/demo/marketbrief.yaml");
-    let o = run(&[
-        "generate",
-        "--config",
-        config.to_str().unwrap(),
-        "--format",
-        "md,html,json",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (code, stderr) = crate::support::generate_into(&config, &out);
+    assert_eq!(code, 0, "{stderr}");
     let expected_dir = root().join("examples/demo/expected");
     for ext in ["md", "html", "json"] {
         let name = format!("brief-2025-06-27.{ext}");

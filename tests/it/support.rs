@@ -53,3 +53,39 @@ pub fn files_in(dir: &Path) -> Vec<String> {
     v.sort();
     v
 }
+
+/// Runs `generate` for `config` into `out` in all three formats; returns the exit code and
+/// stderr, and checks that nothing panicked.
+pub fn generate_into(config: &Path, out: &Path) -> (i32, String) {
+    let o = run(&[
+        "generate",
+        "--config",
+        config.to_str().unwrap(),
+        "--format",
+        "md,html,json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (o.status.code().unwrap_or(-1), stderr)
+}
+
+/// Points a copied run file at its own rules folder holding one file `name` with `yaml`.
+pub fn use_own_rules(config: &Path, name: &str, yaml: &str) {
+    let rules = config.parent().unwrap().join("rules");
+    std::fs::create_dir_all(&rules).unwrap();
+    std::fs::write(rules.join(name), yaml).unwrap();
+    let text = std::fs::read_to_string(config).unwrap();
+    let text: Vec<&str> = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("rules:") {
+                "rules: rules"
+            } else {
+                l
+            }
+        })
+        .collect();
+    std::fs::write(config, text.join("\n") + "\n").unwrap();
+}
