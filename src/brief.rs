@@ -6,11 +6,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
 use crate::config::{ConfigError, OutputFormat, Role, RunConfig};
 use crate::data::{Content, DataError, Dataset};
 use crate::metrics::{self, Kind, Metric, MetricsError, Window};
+use crate::narrative::context::{
+    section_title, BriefCtx, PageCtx, RowCtx, SectionCtx, SourceCtx, TableCtx,
+};
 use crate::narrative::{NarrativeError, Narrator, Table};
 use crate::output::{self, JsonBrief, JsonFinding};
 use crate::rules::{RuleError, RuleSet};
@@ -78,62 +80,6 @@ pub struct Brief {
     pub html: String,
     /// The JSON contract.
     pub json: JsonBrief,
-}
-
-#[derive(Serialize)]
-struct SectionCtx {
-    key: String,
-    title: &'static str,
-    paragraphs: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct RowCtx {
-    label: String,
-    cells: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct TableCtx {
-    columns: Vec<String>,
-    rows: Vec<RowCtx>,
-}
-
-#[derive(Serialize)]
-struct SourceCtx {
-    name: String,
-    files: String,
-    coverage: &'static str,
-    last_date: String,
-    note: Option<String>,
-}
-
-#[derive(Serialize)]
-struct BriefCtx {
-    title: String,
-    as_of: String,
-    data_as_of: String,
-    headline: String,
-    takeaways: Vec<String>,
-    sections: Vec<SectionCtx>,
-    caveats: Vec<String>,
-    table: TableCtx,
-    sources: Vec<SourceCtx>,
-    warnings: Vec<String>,
-}
-
-fn section_title(key: &str) -> &'static str {
-    match key {
-        "performance" => "Performance",
-        "rotation" => "Rotation",
-        "concentration" => "Concentration",
-        "breadth" => "Breadth",
-        "valuation" => "Valuation",
-        "rates" => "Rates and the macro backdrop",
-        "history" => "What history says",
-        "positioning" => "Positioning",
-        _ => "Caveats",
-    }
 }
 
 /// One row of the comparison table: a label, how its numbers read, and the metric that fills
@@ -354,13 +300,6 @@ impl Brief {
             }
         }
     }
-}
-
-#[derive(Serialize)]
-struct PageCtx {
-    lang: &'static str,
-    headline: String,
-    body: String,
 }
 
 /// Display names by universe name and by symbol, for rule texts.

@@ -5,6 +5,7 @@
 //! snippets are compiled together with the templates at start-up, so that a template mistake
 //! stops the run before any data is read into a brief, with the file and line named.
 
+pub mod context;
 pub mod filters;
 
 use std::collections::BTreeMap;

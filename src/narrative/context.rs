@@ -1,0 +1,99 @@
+//! What the templates see: the context of `brief.md.tera` and `page.html.tera`. Field names
+//! here are the template language's variables.
+
+use serde::Serialize;
+
+/// A body section.
+#[derive(Debug, Serialize)]
+pub struct SectionCtx {
+    /// Section key, e.g. `performance`.
+    pub key: String,
+    /// Heading, e.g. "Performance".
+    pub title: &'static str,
+    /// One paragraph per finding, strongest first.
+    pub paragraphs: Vec<String>,
+}
+
+/// A row of the comparison table, formatted.
+#[derive(Debug, Serialize)]
+pub struct RowCtx {
+    /// Row label, e.g. "Month to date".
+    pub label: String,
+    /// One formatted cell per index.
+    pub cells: Vec<String>,
+}
+
+/// The comparison table, formatted.
+#[derive(Debug, Serialize)]
+pub struct TableCtx {
+    /// Index display names.
+    pub columns: Vec<String>,
+    /// Rows; a row appears when at least one index has data for it.
+    pub rows: Vec<RowCtx>,
+}
+
+/// One data source, for the sources list.
+#[derive(Debug, Serialize)]
+pub struct SourceCtx {
+    /// Display name.
+    pub name: String,
+    /// File names, joined for printing.
+    pub files: String,
+    /// "data to" or "holdings as of".
+    pub coverage: &'static str,
+    /// Last date, ISO.
+    pub last_date: String,
+    /// The run file's note on this source's limits.
+    pub note: Option<String>,
+}
+
+/// Everything `brief.md.tera` sees.
+#[derive(Debug, Serialize)]
+pub struct BriefCtx {
+    /// The run file's title.
+    pub title: String,
+    /// The date asked for, ISO.
+    pub as_of: String,
+    /// The trading day the figures are from, ISO.
+    pub data_as_of: String,
+    /// The headline.
+    pub headline: String,
+    /// Key takeaway lines.
+    pub takeaways: Vec<String>,
+    /// Body sections in print order.
+    pub sections: Vec<SectionCtx>,
+    /// Caveat paragraphs.
+    pub caveats: Vec<String>,
+    /// The comparison table.
+    pub table: TableCtx,
+    /// The data sources.
+    pub sources: Vec<SourceCtx>,
+    /// Warnings of the run.
+    pub warnings: Vec<String>,
+}
+
+/// Everything `page.html.tera` sees.
+#[derive(Debug, Serialize)]
+pub struct PageCtx {
+    /// `en-US` or `en-GB`.
+    pub lang: &'static str,
+    /// The headline, for the page title.
+    pub headline: String,
+    /// The brief as an HTML fragment.
+    pub body: String,
+}
+
+/// The heading of a section.
+pub fn section_title(key: &str) -> &'static str {
+    match key {
+        "performance" => "Performance",
+        "rotation" => "Rotation",
+        "concentration" => "Concentration",
+        "breadth" => "Breadth",
+        "valuation" => "Valuation",
+        "rates" => "Rates and the macro backdrop",
+        "history" => "What history says",
+        "positioning" => "Positioning",
+        _ => "Caveats",
+    }
+}
