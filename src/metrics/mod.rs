@@ -144,13 +144,22 @@ impl Metric {
     /// Builds a metric from a call as written in a rule, resolving universe names and linked
     /// member and holdings sources through the run file.
     pub fn from_call(name: &str, args: &[String], config: &RunConfig) -> Result<Metric, String> {
-        let want = |n: usize| -> Result<(), String> {
-            if args.len() == n {
-                Ok(())
-            } else {
-                Err(format!("{name}() takes {n} arguments, got {}", args.len()))
+        let arity = match name {
+            "close" | "largest_sector" | "largest_sector_weight" | "holdings_date" => 1,
+            "return" | "ratio" | "share_above_sma" | "members_counted" | "top_weight"
+            | "sector_weight" => 2,
+            "spread" => 3,
+            _ => {
+                let known = FUNCTIONS.join(", ");
+                return Err(format!("unknown metric '{name}' (known: {known})"));
             }
         };
+        if args.len() != arity {
+            return Err(format!(
+                "{name}() takes {arity} arguments, got {}",
+                args.len()
+            ));
+        }
         let index = |i: usize| resolve(config, &args[i], Role::Index);
         let members = |i: usize| resolve(config, &args[i], Role::Members);
         let holdings = |i: usize| resolve(config, &args[i], Role::Holdings);
@@ -167,29 +176,17 @@ impl Metric {
             _ => Err(format!("'{}' is not a positive whole number", args[i])),
         };
         Ok(match name {
-            "close" => (want(1)?, Metric::Close(index(0)?)).1,
-            "return" => (want(2)?, Metric::Return(index(0)?, window(1)?)).1,
-            "spread" => (want(3)?, Metric::Spread(index(0)?, index(1)?, window(2)?)).1,
-            "ratio" => (want(2)?, Metric::Ratio(index(0)?, index(1)?)).1,
-            "share_above_sma" => (want(2)?, Metric::ShareAboveSma(members(0)?, count(1)?)).1,
-            "members_counted" => (want(2)?, Metric::MembersCounted(members(0)?, count(1)?)).1,
-            "top_weight" => (want(2)?, Metric::TopWeight(holdings(0)?, count(1)?)).1,
-            "sector_weight" => {
-                (
-                    want(2)?,
-                    Metric::SectorWeight(holdings(0)?, args[1].clone()),
-                )
-                    .1
-            }
-            "largest_sector" => (want(1)?, Metric::LargestSector(holdings(0)?)).1,
-            "largest_sector_weight" => (want(1)?, Metric::LargestSectorWeight(holdings(0)?)).1,
-            "holdings_date" => (want(1)?, Metric::HoldingsDate(holdings(0)?)).1,
-            _ => {
-                return Err(format!(
-                    "unknown metric '{name}' (known: {})",
-                    FUNCTIONS.join(", ")
-                ))
-            }
+            "close" => Metric::Close(index(0)?),
+            "return" => Metric::Return(index(0)?, window(1)?),
+            "spread" => Metric::Spread(index(0)?, index(1)?, window(2)?),
+            "ratio" => Metric::Ratio(index(0)?, index(1)?),
+            "share_above_sma" => Metric::ShareAboveSma(members(0)?, count(1)?),
+            "members_counted" => Metric::MembersCounted(members(0)?, count(1)?),
+            "top_weight" => Metric::TopWeight(holdings(0)?, count(1)?),
+            "sector_weight" => Metric::SectorWeight(holdings(0)?, args[1].clone()),
+            "largest_sector" => Metric::LargestSector(holdings(0)?),
+            "largest_sector_weight" => Metric::LargestSectorWeight(holdings(0)?),
+            _ => Metric::HoldingsDate(holdings(0)?),
         })
     }
 
@@ -413,5 +410,64 @@ fn wrong(metric: &Metric, symbol: &str, wanted: &'static str) -> MetricsError {
         metric: metric.to_string(),
         symbol: symbol.to_string(),
         wanted,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn config() -> RunConfig {
+        let text = "
+rules: r
+sources:
+  - {symbol: SPY, name: S&P 500, file: spy.csv, format: yahoo, role: index}
+  - {symbol: QQQ, name: Nasdaq-100, file: qqq.csv, format: yahoo, role: index}
+  - {symbol: SPX_M, name: members, file: m.csv, format: matrix, role: members, of: SPY}
+universe: {large_caps: SPY}
+";
+        RunConfig::parse(Path::new("run.yaml"), text).unwrap()
+    }
+
+    fn call(name: &str, args: &[&str]) -> Result<Metric, String> {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        Metric::from_call(name, &args, &config())
+    }
+
+    #[test]
+    fn calls_resolve_universe_names_and_linked_sources() {
+        assert_eq!(
+            call("return", &["large_caps", "ytd"]),
+            Ok(Metric::Return("SPY".into(), Window::YearToDate))
+        );
+        assert_eq!(
+            call("share_above_sma", &["large_caps", "200"]),
+            Ok(Metric::ShareAboveSma("SPX_M".into(), 200))
+        );
+        assert_eq!(
+            call("return", &["SPY", "21d"]).unwrap().to_string(),
+            "return(SPY, 21d)"
+        );
+    }
+
+    #[test]
+    fn bad_calls_say_why() {
+        assert_eq!(
+            call("spread", &["SPY", "QQQ"]),
+            Err("spread() takes 3 arguments, got 2".into())
+        );
+        assert!(call("return", &["SPY", "1m"])
+            .unwrap_err()
+            .contains("'1m' is not a window"));
+        assert!(call("return", &["SPY", "0d"])
+            .unwrap_err()
+            .contains("not a window"));
+        assert!(call("top_weight", &["SPY", "ten"])
+            .unwrap_err()
+            .contains("no holdings data"));
+        assert!(call("share_above_sma", &["QQQ", "200"])
+            .unwrap_err()
+            .contains("'QQQ' has no member data"));
     }
 }
