@@ -62,7 +62,8 @@ impl Error {
     /// file, rules, templates), 4 for a problem in the data or the date asked for, 1 otherwise.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Config(_) | Error::Rules(RuleError::Invalid(_)) | Error::Narrative(_) => 3,
+            Error::Rules(RuleError::Polars(_)) => 1,
+            Error::Config(_) | Error::Rules(_) | Error::Narrative(_) => 3,
             Error::Data(_) | Error::OutOfRange { .. } => 4,
             _ => 1,
         }
