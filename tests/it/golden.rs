@@ -101,3 +101,49 @@ fn a_weekend_as_of_gives_the_friday_brief() {
     assert_eq!(saturday["data_as_of"], "2025-06-20");
     assert_eq!(saturday["findings"], friday["findings"]);
 }
+
+#[test]
+fn a_rule_can_say_its_text_through_a_named_template() {
+    let dir = scratch("rule_template");
+    let config = crate::support::demo_copy(&dir);
+    crate::support::use_own_rules(
+        &config,
+        "own.yaml",
+        "- id: ratio_note\n  section: rotation\n  priority: 5\n  when: ratio(small_caps, large_caps) > 0\n  facts:\n    r: ratio(small_caps, large_caps)\n  template: notes/ratio.md.tera\n",
+    );
+    std::fs::create_dir_all(dir.join("templates/notes")).unwrap();
+    std::fs::write(
+        dir.join("templates/notes/ratio.md.tera"),
+        "The ratio of the {{ names.small_caps }} to the {{ names.large_caps }} stands at {{ r | ratio }}.",
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(&config).unwrap() + "templates: templates\n";
+    std::fs::write(&config, text).unwrap();
+    let o = run(&[
+        "generate",
+        "--config",
+        config.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let f = &json["findings"][0];
+    assert_eq!(f["rule"], "ratio_note");
+    // The ratio from the demo files' last closes, computed here.
+    let last_close = |file: &str, col: usize| -> f64 {
+        let text = std::fs::read_to_string(root().join("examples/demo/data").join(file)).unwrap();
+        text.lines()
+            .last()
+            .unwrap()
+            .split(',')
+            .nth(col)
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let r = last_close("SML.csv", 1) / last_close("LRG.csv", 4);
+    assert!((f["facts"]["r"].as_f64().unwrap() - r).abs() < 1e-12);
+    let want = format!("The ratio of the Small Cap Index to the Large Cap Index stands at {r:.3}.");
+    assert_eq!(f["text"], want);
+}
