@@ -10,6 +10,13 @@ use tera::{Kwargs, State, Tera, TeraResult, Value};
 use crate::config::Locale;
 
 /// `3.4%`; with `signed`, `+3.4%`. Values that round to zero print as `0.0%`.
+///
+/// ```
+/// use marketbrief::narrative::filters::percent;
+/// assert_eq!(percent(3.4149, true), "+3.4%");
+/// assert_eq!(percent(-2.25, false), "-2.3%");
+/// assert_eq!(percent(-0.04, true), "0.0%");
+/// ```
 pub fn percent(x: f64, signed: bool) -> String {
     let r = (x * 10.0).round() / 10.0;
     let r = if r == 0.0 { 0.0 } else { r };
