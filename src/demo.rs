@@ -305,7 +305,7 @@ pub fn files() -> Vec<(&'static str, String)> {
                 &mut rng,
             ),
         ),
-        ("DGS10.csv", fred_csv(&days, &mut rng)),
+        ("treasury_10y.csv", fred_csv(&days, &mut rng)),
     ]
 }
 

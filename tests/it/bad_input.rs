@@ -71,15 +71,12 @@ fn a_rule_naming_an_unknown_metric_names_file_and_line() {
 fn a_template_error_names_the_users_file_and_line() {
     let dir = scratch("template_error");
     let config = demo_copy(&dir);
-    let templates = dir.join("templates");
-    std::fs::create_dir_all(&templates).unwrap();
+    let templates = crate::support::use_own_templates(&config);
     std::fs::write(
         templates.join("brief.md.tera"),
         "# {{ headline }}\n\n{% if takeaways %}\nunclosed\n",
     )
     .unwrap();
-    let text = std::fs::read_to_string(&config).unwrap() + "templates: templates\n";
-    std::fs::write(&config, text).unwrap();
 
     let out = dir.join("out");
     let (code, stderr) = generate_into(&config, &out);

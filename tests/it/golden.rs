@@ -57,14 +57,13 @@ fn stdout_gets_the_markdown_without_out() {
 fn a_user_template_overrides_one_partial_and_keeps_the_rest() {
     let dir = scratch("override");
     let config = crate::support::demo_copy(&dir);
-    std::fs::create_dir_all(dir.join("templates/partials")).unwrap();
+    let templates = crate::support::use_own_templates(&config);
+    std::fs::create_dir_all(templates.join("partials")).unwrap();
     std::fs::write(
-        dir.join("templates/partials/caveats.md.tera"),
+        templates.join("partials/caveats.md.tera"),
         "## Before you trade\n\n{% for c in caveats %}- {{ c }}\n{% endfor %}- Our house caveat.\n",
     )
     .unwrap();
-    let text = std::fs::read_to_string(&config).unwrap() + "templates: templates\n";
-    std::fs::write(&config, text).unwrap();
     let o = run(&["generate", "--config", config.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let md = String::from_utf8(o.stdout).unwrap();
@@ -111,14 +110,13 @@ fn a_rule_can_say_its_text_through_a_named_template() {
         "own.yaml",
         "- id: ratio_note\n  section: rotation\n  priority: 5\n  when: ratio(small_caps, large_caps) > 0\n  facts:\n    r: ratio(small_caps, large_caps)\n  template: notes/ratio.md.tera\n",
     );
-    std::fs::create_dir_all(dir.join("templates/notes")).unwrap();
+    let templates = crate::support::use_own_templates(&config);
+    std::fs::create_dir_all(templates.join("notes")).unwrap();
     std::fs::write(
-        dir.join("templates/notes/ratio.md.tera"),
+        templates.join("notes/ratio.md.tera"),
         "The ratio of the {{ names.small_caps }} to the {{ names.large_caps }} stands at {{ r | ratio }}.",
     )
     .unwrap();
-    let text = std::fs::read_to_string(&config).unwrap() + "templates: templates\n";
-    std::fs::write(&config, text).unwrap();
     let o = run(&[
         "generate",
         "--config",

@@ -89,3 +89,12 @@ pub fn use_own_rules(config: &Path, name: &str, yaml: &str) {
         .collect();
     std::fs::write(config, text.join("\n") + "\n").unwrap();
 }
+
+/// Points a copied run file at a `templates` folder beside it, and returns that folder.
+pub fn use_own_templates(config: &Path) -> PathBuf {
+    let dir = config.parent().unwrap().join("templates");
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = std::fs::read_to_string(config).unwrap() + "templates: templates\n";
+    std::fs::write(config, text).unwrap();
+    dir
+}
