@@ -94,20 +94,25 @@ impl Side {
 }
 
 impl Condition {
-    /// The boolean column expression; a comparison with a missing value is false.
-    pub fn expr(&self) -> Expr {
+    /// The boolean column expression that says on which dates the condition holds. Missing
+    /// values stay unknown through `all`, `any` and `not` (three-valued logic), and unknown
+    /// means "does not hold" only at the end, so `not` of a missing comparison is not true.
+    pub fn holds(&self) -> Expr {
+        self.expr().fill_null(lit(false))
+    }
+
+    fn expr(&self) -> Expr {
         match self {
             Condition::Compare(l, op, r) => {
                 let (l, r) = (l.expr(), r.expr());
-                let e = match op {
+                match op {
                     Op::Gt => l.gt(r),
                     Op::Ge => l.gt_eq(r),
                     Op::Lt => l.lt(r),
                     Op::Le => l.lt_eq(r),
                     Op::Eq => l.eq(r),
                     Op::Ne => l.neq(r),
-                };
-                e.fill_null(lit(false))
+                }
             }
             Condition::All(cs) => cs
                 .iter()
@@ -244,7 +249,7 @@ impl RuleSet {
         let exprs: Vec<Expr> = self
             .rules
             .iter()
-            .map(|r| r.when.expr().alias(r.id.as_str()))
+            .map(|r| r.when.holds().alias(r.id.as_str()))
             .collect();
         Ok(metrics.frame.clone().lazy().select(exprs).collect()?)
     }
@@ -292,5 +297,38 @@ impl RuleSet {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::Window;
+
+    fn held(c: &Condition) -> Vec<Option<bool>> {
+        let x = Metric::Return("X".into(), Window::Days(1)).to_string();
+        let df = df![x.as_str() => [Some(6.0), Some(1.0), None]].unwrap();
+        let out = df.lazy().select([c.holds().alias("h")]).collect().unwrap();
+        out.column("h").unwrap().bool().unwrap().iter().collect()
+    }
+
+    #[test]
+    fn a_missing_value_never_makes_a_rule_hold() {
+        let gt5 = Condition::Compare(
+            Side::Metric(Metric::Return("X".into(), Window::Days(1))),
+            Op::Gt,
+            Side::Number(5.0),
+        );
+        assert_eq!(held(&gt5), [Some(true), Some(false), Some(false)]);
+        let not = Condition::Not(Box::new(gt5.clone()));
+        assert_eq!(held(&not), [Some(false), Some(true), Some(false)]);
+        let any = Condition::Any(vec![not.clone(), Condition::All(vec![])]);
+        assert_eq!(
+            held(&any),
+            [Some(true), Some(true), Some(true)],
+            "unknown or true is true"
+        );
+        let all = Condition::All(vec![not, Condition::Any(vec![])]);
+        assert_eq!(held(&all), [Some(false), Some(false), Some(false)]);
     }
 }
