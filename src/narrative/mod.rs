@@ -219,7 +219,8 @@ impl Narrator {
         };
         let headline = match &rule.headline {
             Some(_) => render(&format!("rule/{}/headline", rule.id))?,
-            None => takeaway.clone(),
+            // A headline is a claim, not a sentence: no closing full stop.
+            None => takeaway.trim_end_matches('.').to_string(),
         };
         Ok(FindingText {
             text,
