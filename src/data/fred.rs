@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::{
-    csv_error, find_column, parse_date, parse_number, read_text, DataError, DateOrder, Series,
+    csv_error, date_cell, find_column, number_cell, read_text, DataError, DateOrder, Series,
 };
 
 /// Reads a FRED series; `column` picks the value column, else the second column. Blank and `.`
@@ -31,26 +31,14 @@ pub fn read(path: &Path, column: Option<&str>) -> Result<Series, DataError> {
     for record in rdr.records() {
         let record = record.map_err(|e| csv_error(path, 0, e))?;
         let line = record.position().map_or(0, |p| p.line() as usize);
-        let date_cell = record.get(date_col).unwrap_or("");
-        let date = parse_date(date_cell).ok_or_else(|| DataError::BadCell {
-            path: path.to_path_buf(),
-            line,
-            column: date_name.into(),
-            problem: "not a date",
-            value: date_cell.into(),
-        })?;
+        let date_text = record.get(date_col).unwrap_or("");
+        let date = date_cell(path, line, date_name, date_text)?;
         order.push(date, line)?;
         let raw = record.get(value_col).unwrap_or("").trim();
         if raw.is_empty() || raw == "." {
             continue;
         }
-        let value = parse_number(raw).ok_or_else(|| DataError::BadCell {
-            path: path.to_path_buf(),
-            line,
-            column: value_name.clone(),
-            problem: "not a number",
-            value: raw.into(),
-        })?;
+        let value = number_cell(path, line, &value_name, raw)?;
         series.dates.push(date);
         series.values.push(value);
     }

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::{csv_error, find_column, parse_number, read_text, DataError, Holding, Snapshot};
+use super::{csv_error, find_column, number_cell, read_text, DataError, Holding, Snapshot};
 
 /// Reads one holdings file. `fallback_date` is used when the file has no "as of" line.
 pub fn read(path: &Path, fallback_date: Option<NaiveDate>) -> Result<Snapshot, DataError> {
@@ -62,13 +62,7 @@ pub fn read(path: &Path, fallback_date: Option<NaiveDate>) -> Result<Snapshot, D
         if cell(class) != "Equity" || cell(ticker) == "-" || cell(ticker).is_empty() {
             continue;
         }
-        let w = parse_number(cell(weight)).ok_or_else(|| DataError::BadCell {
-            path: path.to_path_buf(),
-            line,
-            column: "Weight (%)".into(),
-            problem: "not a number",
-            value: cell(weight).into(),
-        })?;
+        let w = number_cell(path, line, "Weight (%)", cell(weight))?;
         holdings.push(Holding {
             ticker: cell(ticker).into(),
             name: cell(name).into(),

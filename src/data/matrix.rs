@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::{
-    csv_error, find_column, parse_date, parse_number, read_text, DataError, DateOrder, Members,
+    csv_error, date_cell, find_column, number_cell, read_text, DataError, DateOrder, Members,
 };
 
 /// Reads a member matrix.
@@ -28,14 +28,8 @@ pub fn read(path: &Path) -> Result<Members, DataError> {
     for record in rdr.records() {
         let record = record.map_err(|e| csv_error(path, 0, e))?;
         let line = record.position().map_or(0, |p| p.line() as usize);
-        let date_cell = record.get(date_col).unwrap_or("");
-        let date = parse_date(date_cell).ok_or_else(|| DataError::BadCell {
-            path: path.to_path_buf(),
-            line,
-            column: "Date".into(),
-            problem: "not a date",
-            value: date_cell.into(),
-        })?;
+        let date_text = record.get(date_col).unwrap_or("");
+        let date = date_cell(path, line, "Date", date_text)?;
         order.push(date, line)?;
         members.dates.push(date);
         let mut t = 0;
@@ -47,13 +41,7 @@ pub fn read(path: &Path) -> Result<Members, DataError> {
             let value = if cell.is_empty() {
                 None
             } else {
-                Some(parse_number(cell).ok_or_else(|| DataError::BadCell {
-                    path: path.to_path_buf(),
-                    line,
-                    column: members.tickers[t].clone(),
-                    problem: "not a number",
-                    value: cell.into(),
-                })?)
+                Some(number_cell(path, line, &members.tickers[t], cell)?)
             };
             members.closes[t].push(value);
             t += 1;

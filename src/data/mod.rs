@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 
 use crate::config::{Format, Role, RunConfig, Source};
 
-pub use check::DateOrder;
+use check::DateOrder;
 
 /// Everything that can be wrong with a data file.
 #[derive(Debug, thiserror::Error)]
@@ -281,6 +281,32 @@ fn parse_number(cell: &str) -> Option<f64> {
         t.parse().ok()?
     };
     v.is_finite().then_some(v)
+}
+
+/// A cell read as a date, or an error naming file, line and column.
+fn date_cell(path: &Path, line: usize, column: &str, cell: &str) -> Result<NaiveDate, DataError> {
+    parse_date(cell).ok_or_else(|| bad_cell(path, line, column, "not a date", cell))
+}
+
+/// A cell read as a number, or an error naming file, line and column.
+fn number_cell(path: &Path, line: usize, column: &str, cell: &str) -> Result<f64, DataError> {
+    parse_number(cell).ok_or_else(|| bad_cell(path, line, column, "not a number", cell))
+}
+
+fn bad_cell(
+    path: &Path,
+    line: usize,
+    column: &str,
+    problem: &'static str,
+    value: &str,
+) -> DataError {
+    DataError::BadCell {
+        path: path.to_path_buf(),
+        line,
+        column: column.to_string(),
+        problem,
+        value: value.to_string(),
+    }
 }
 
 /// Maps a csv crate error to a located [`DataError`].

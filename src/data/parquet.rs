@@ -8,7 +8,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::{parse_date, DataError, DateOrder, Members, Series};
+use super::{bad_cell, parse_date, DataError, DateOrder, Members, Series};
 
 fn read_frame(path: &Path) -> Result<DataFrame, DataError> {
     let file = std::fs::File::open(path).map_err(|source| DataError::Io {
@@ -38,25 +38,19 @@ fn column<'a>(path: &Path, df: &'a DataFrame, name: &str) -> Result<&'a Column, 
 }
 
 fn wrong_type(path: &Path, name: &str, c: &Column) -> DataError {
-    DataError::BadCell {
-        path: path.to_path_buf(),
-        line: 0,
-        column: name.to_string(),
-        problem: "has an unusable type",
-        value: c.dtype().to_string(),
-    }
+    bad_cell(
+        path,
+        0,
+        name,
+        "has an unusable type",
+        &c.dtype().to_string(),
+    )
 }
 
 fn dates(path: &Path, df: &DataFrame) -> Result<Vec<NaiveDate>, DataError> {
     let c = column(path, df, "date")?;
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
-    let missing = |row: usize, value: String| DataError::BadCell {
-        path: path.to_path_buf(),
-        line: row + 1,
-        column: "date".into(),
-        problem: "not a date",
-        value,
-    };
+    let missing = |row: usize, value: String| bad_cell(path, row + 1, "date", "not a date", &value);
     match c.dtype() {
         DataType::Date => {
             let days = c
@@ -147,13 +141,14 @@ pub fn read_members(path: &Path) -> Result<Members, DataError> {
         });
         let cell = &mut members.closes[t][row_of[date]];
         if cell.is_some() {
-            return Err(DataError::BadCell {
-                path: path.to_path_buf(),
-                line: row + 1,
-                column: "date".into(),
-                problem: "repeats for its ticker",
-                value: format!("{ticker} {date}"),
-            });
+            let value = format!("{ticker} {date}");
+            return Err(bad_cell(
+                path,
+                row + 1,
+                "date",
+                "repeats for its ticker",
+                &value,
+            ));
         }
         *cell = value.filter(|v| v.is_finite());
     }

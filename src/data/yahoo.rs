@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use super::{
-    csv_error, find_column, parse_date, parse_number, read_text, DataError, DateOrder, Series,
+    csv_error, date_cell, find_column, number_cell, read_text, DataError, DateOrder, Series,
 };
 
 /// Reads the `column` (usually `Close`) of a Yahoo CSV. Rows whose value is blank or `null`
@@ -50,26 +50,14 @@ pub fn read(path: &Path, column: &str, warnings: &mut Vec<String>) -> Result<Ser
         let record = record.map_err(|e| csv_error(path, 0, e))?;
         let line = record.position().map_or(0, |p| p.line() as usize);
         let cell = |i: usize| record.get(i).unwrap_or("");
-        let date = parse_date(cell(date_col)).ok_or_else(|| DataError::BadCell {
-            path: path.to_path_buf(),
-            line,
-            column: "Date".into(),
-            problem: "not a date",
-            value: cell(date_col).into(),
-        })?;
+        let date = date_cell(path, line, "Date", cell(date_col))?;
         order.push(date, line)?;
         let raw = cell(value_col).trim();
         if raw.is_empty() || raw == "null" {
             skipped.push(line);
             continue;
         }
-        let value = parse_number(raw).ok_or_else(|| DataError::BadCell {
-            path: path.to_path_buf(),
-            line,
-            column: column.into(),
-            problem: "not a number",
-            value: raw.into(),
-        })?;
+        let value = number_cell(path, line, column, raw)?;
         series.dates.push(date);
         series.values.push(value);
     }
