@@ -10,9 +10,7 @@ use chrono::NaiveDate;
 use crate::config::{ConfigError, OutputFormat, Role, RunConfig};
 use crate::data::{Content, DataError, Dataset};
 use crate::metrics::{self, Kind, Metric, MetricsError, Window};
-use crate::narrative::context::{
-    section_title, BriefCtx, PageCtx, RowCtx, SectionCtx, SourceCtx, TableCtx,
-};
+use crate::narrative::context::{section_title, BriefCtx, PageCtx, SectionCtx, SourceCtx};
 use crate::narrative::{NarrativeError, Narrator, Table};
 use crate::output::{self, JsonBrief, JsonFinding};
 use crate::rules::{RuleError, RuleSet};
@@ -213,14 +211,7 @@ impl Brief {
                 .iter()
                 .map(|&i| texts[i].text.clone())
                 .collect(),
-            table: TableCtx {
-                columns: table.columns.clone(),
-                rows: narrator
-                    .table_cells(&table)
-                    .into_iter()
-                    .map(|(label, cells)| RowCtx { label, cells })
-                    .collect(),
-            },
+            table: narrator.table(&table),
             sources: data
                 .sources
                 .iter()

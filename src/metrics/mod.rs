@@ -357,11 +357,9 @@ pub fn compute(data: &Dataset, wanted: &BTreeSet<Metric>) -> Result<MetricFrame,
         let members = match data.get(symbol).map(|l| &l.content) {
             Some(Content::Members(m)) => m,
             _ => {
-                return Err(wrong(
-                    &Metric::ShareAboveSma(symbol.into(), 0),
-                    symbol,
-                    "members",
-                ))
+                let smallest = *windows.first().expect("a window was asked for");
+                let metric = Metric::ShareAboveSma(symbol.into(), smallest);
+                return Err(wrong(&metric, symbol, "members"));
             }
         };
         lf = lf.left_join(

@@ -17,6 +17,7 @@ use tera::{Context, ErrorKind, Tera};
 use crate::config::Locale;
 use crate::metrics::{Kind, Value};
 use crate::rules::{Finding, Rule, RuleSet, Says};
+use context::{RowCtx, TableCtx};
 
 /// The embedded default templates, by name.
 pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
@@ -186,11 +187,6 @@ impl Narrator {
         })
     }
 
-    /// The locale texts are written in.
-    pub fn locale(&self) -> Locale {
-        self.locale
-    }
-
     /// Renders a finding's body, takeaway and headline from its facts and the index names.
     pub fn finding(
         &self,
@@ -241,28 +237,36 @@ impl Narrator {
             .map_err(|e| locate(&self.origins, e))
     }
 
-    /// Formats the comparison table's cells with the shared number formats.
-    pub fn table_cells(&self, table: &Table) -> Vec<(String, Vec<String>)> {
-        table
+    /// The comparison table as templates see it, every cell in the shared number formats.
+    pub fn table(&self, table: &Table) -> TableCtx {
+        let rows = table
             .rows
             .iter()
-            .map(|(label, kind, values)| {
-                let cells = values
+            .map(|(label, kind, values)| RowCtx {
+                label: label.clone(),
+                cells: values
                     .iter()
-                    .map(|v| match (v, kind) {
-                        (None, _) => "n/a".to_string(),
-                        (Some(Value::Number(x)), Kind::Return) => filters::percent(*x, true),
-                        (Some(Value::Number(x)), Kind::Percent) => filters::percent(*x, false),
-                        (Some(Value::Number(x)), Kind::Points) => format!("{x:+.1}"),
-                        (Some(Value::Count(n)), _) => n.to_string(),
-                        (Some(Value::Number(x)), _) => filters::level(*x),
-                        (Some(Value::Date(d)), _) => filters::date(*d, self.locale),
-                        (Some(Value::Text(s)), _) => s.clone(),
-                    })
-                    .collect();
-                (label.clone(), cells)
+                    .map(|v| self.cell(v.as_ref(), *kind))
+                    .collect(),
             })
-            .collect()
+            .collect();
+        TableCtx {
+            columns: table.columns.clone(),
+            rows,
+        }
+    }
+
+    fn cell(&self, value: Option<&Value>, kind: Kind) -> String {
+        match (value, kind) {
+            (None, _) => "n/a".to_string(),
+            (Some(Value::Number(x)), Kind::Return) => filters::percent(*x, true),
+            (Some(Value::Number(x)), Kind::Percent) => filters::percent(*x, false),
+            (Some(Value::Number(x)), Kind::Points) => format!("{x:+.1}"),
+            (Some(Value::Number(x)), _) => filters::level(*x),
+            (Some(Value::Count(n)), _) => n.to_string(),
+            (Some(Value::Date(d)), _) => filters::date(*d, self.locale),
+            (Some(Value::Text(s)), _) => s.clone(),
+        }
     }
 }
 
