@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use crate::config::{ConfigError, OutputFormat, Role, RunConfig};
 use crate::data::{Content, DataError, Dataset};
-use crate::metrics::{self, Kind, Metric, MetricsError, Window};
+use crate::metrics::{self, Breadth, Kind, Metric, MetricsError, Window};
 use crate::narrative::context::{section_title, BriefCtx, PageCtx, SectionCtx, SourceCtx};
 use crate::narrative::{NarrativeError, Narrator, Table};
 use crate::output::{self, JsonBrief, JsonFinding};
@@ -113,7 +113,7 @@ fn comparison_rows(config: &RunConfig) -> Vec<TableRow> {
             linked(s, Role::Holdings).map(Metric::LargestSectorWeight)
         }),
         row("Members above 200-day average", Kind::Percent, &|s| {
-            linked(s, Role::Members).map(|m| Metric::ShareAboveSma(m, 200))
+            linked(s, Role::Members).map(|m| Metric::Breadth(Breadth::AboveSma, m, 200))
         }),
     ]
     .into_iter()
@@ -151,8 +151,8 @@ impl Brief {
             rows.iter()
                 .flat_map(|r| r.per_index.iter().flatten().cloned()),
         );
-        let frame = metrics::compute(&data, &wanted)?;
-        let held = rules.evaluate(&frame)?;
+        let mut frame = metrics::compute(&data, &wanted)?;
+        let held = rules.evaluate(&mut frame)?;
         let row = frame
             .row_on_or_before(asked)
             .expect("asked is within the calendar");

@@ -57,6 +57,10 @@ pub enum Format {
     Ishares,
     /// Parquet in the long layout: `date`, `ticker` (members only), `close`.
     Parquet,
+    /// Shiller's monthly S&P 500 file: `Date,SP500,Dividend,Earnings,...,PE10` (0.0 = missing).
+    Shiller,
+    /// A user's events calendar, CSV or YAML: `date, kind, actual, expected` (and `label`).
+    Events,
 }
 
 /// What a data source is to the brief.
@@ -71,6 +75,10 @@ pub enum Role {
     Holdings,
     /// A macro series such as a Treasury yield.
     Macro,
+    /// Monthly valuation figures (P/E, earnings).
+    Valuation,
+    /// A calendar of dated macro events.
+    Events,
 }
 
 /// English style for dates and spelling.
@@ -128,7 +136,9 @@ struct RawConfig {
     templates: Option<String>,
     sources: Vec<RawSource>,
     #[serde(default)]
-    universe: BTreeMap<String, String>,
+    universe: BTreeMap<String, Option<String>>,
+    #[serde(default)]
+    groups: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     compare: Vec<String>,
     #[serde(default)]
@@ -195,8 +205,13 @@ pub struct RunConfig {
     pub templates_dir: Option<PathBuf>,
     /// Data sources, in the order written.
     pub sources: Vec<Source>,
-    /// Names used by rules (e.g. `small_caps`) mapped to index symbols.
+    /// Names used by rules (e.g. `small_caps`) mapped to source symbols.
     pub universe: BTreeMap<String, String>,
+    /// Universe names written as `~`: this run has no such data, so rules that need them are
+    /// skipped rather than rejected.
+    pub absent: Vec<String>,
+    /// Named groups of tickers (e.g. the largest tech names), for `group_weight`.
+    pub groups: BTreeMap<String, Vec<String>>,
     /// Indexes side by side in the comparison table.
     pub compare: Vec<String>,
     /// Formats written when the command line does not say.
@@ -256,6 +271,8 @@ impl RunConfig {
                     Format::Yahoo | Format::Fred | Format::Parquet
                 ) | (Role::Members, Format::Matrix | Format::Parquet)
                     | (Role::Holdings, Format::Ishares)
+                    | (Role::Valuation, Format::Shiller)
+                    | (Role::Events, Format::Events)
             );
             if !fits {
                 let msg = format!(
@@ -295,15 +312,23 @@ impl RunConfig {
                 }
             }
         }
-        for (alias, sym) in &raw.universe {
-            if !is_index(sym) {
-                let msg = format!("universe '{alias}: {sym}': '{sym}' is not an index source");
-                return Err(invalid(&format!("{alias}:"), msg));
+        let mut universe = BTreeMap::new();
+        let mut absent = Vec::new();
+        for (alias, sym) in raw.universe {
+            match sym {
+                Some(sym) if sources.iter().any(|s| s.symbol == sym) => {
+                    universe.insert(alias, sym);
+                }
+                Some(sym) => {
+                    let msg = format!("universe '{alias}: {sym}': no source has symbol '{sym}'");
+                    return Err(invalid(&format!("{alias}:"), msg));
+                }
+                None => absent.push(alias),
             }
         }
         let mut compare = Vec::new();
         for name in &raw.compare {
-            let sym = raw.universe.get(name).unwrap_or(name);
+            let sym = universe.get(name).unwrap_or(name);
             if !is_index(sym) {
                 let msg = format!("compare: '{name}' is neither a universe name nor an index");
                 return Err(invalid(name, msg));
@@ -317,7 +342,9 @@ impl RunConfig {
             rules_dir: base.join(raw.rules),
             templates_dir: raw.templates.map(|t| base.join(t)),
             sources,
-            universe: raw.universe,
+            universe,
+            absent,
+            groups: raw.groups,
             compare,
             formats: raw
                 .outputs

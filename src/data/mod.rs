@@ -6,10 +6,12 @@
 //! was not a number.
 
 mod check;
+mod events;
 mod fred;
 mod ishares;
 mod matrix;
 mod parquet;
+mod shiller;
 mod yahoo;
 
 use std::path::{Path, PathBuf};
@@ -153,6 +155,34 @@ pub struct Snapshot {
     pub holdings: Vec<Holding>,
 }
 
+/// Monthly valuation rows, one per month (dated the first), missing values as `None`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Monthly {
+    /// The first day of each month, strictly increasing.
+    pub dates: Vec<NaiveDate>,
+    /// The index level (Shiller: the month's average).
+    pub price: Vec<Option<f64>>,
+    /// Trailing twelve-month earnings per share of the index.
+    pub earnings: Vec<Option<f64>>,
+    /// Cyclically adjusted P/E.
+    pub cape: Vec<Option<f64>>,
+}
+
+/// One dated macro event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// The day it was published.
+    pub date: NaiveDate,
+    /// What it is, as rules name it (e.g. `CPI`).
+    pub kind: String,
+    /// The reported figure.
+    pub actual: f64,
+    /// The consensus expectation, if known.
+    pub expected: Option<f64>,
+    /// How prose may name it ("June CPI").
+    pub label: Option<String>,
+}
+
 /// What a source holds once read.
 #[derive(Debug, Clone)]
 pub enum Content {
@@ -162,6 +192,10 @@ pub enum Content {
     Members(Members),
     /// Holdings snapshots, oldest first.
     Holdings(Vec<Snapshot>),
+    /// Monthly valuation data.
+    Valuation(Monthly),
+    /// An events calendar, in date order.
+    Events(Vec<Event>),
 }
 
 /// A source and what was read from it.
@@ -180,6 +214,8 @@ impl Loaded {
             Content::Series(s) => s.dates.last().copied(),
             Content::Members(m) => m.dates.last().copied(),
             Content::Holdings(h) => h.last().map(|s| s.as_of),
+            Content::Valuation(m) => m.dates.last().copied(),
+            Content::Events(e) => e.last().map(|e| e.date),
         }
     }
 }
@@ -251,6 +287,8 @@ fn read_source(source: &Source, warnings: &mut Vec<String>) -> Result<Content, D
             snaps.sort_by_key(|s| s.as_of);
             Content::Holdings(snaps)
         }
+        (Format::Shiller, _) => Content::Valuation(shiller::read(first)?),
+        (Format::Events, _) => Content::Events(events::read(first)?),
     })
 }
 

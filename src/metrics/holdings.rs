@@ -2,7 +2,10 @@
 //!
 //! Holdings are not daily: each snapshot's figures hold from its date until the next
 //! snapshot, and every figure can be paired with `holdings_date(..)` so that the brief says
-//! which snapshot it comes from. Weights are the fund's own `Weight (%)`, not renormalised.
+//! which snapshot it comes from. Weights are the fund's own `Weight (%)`, not renormalised,
+//! except in the Herfindahl index, which is taken over equity weights rescaled to sum to 100
+//! (so 10,000 means one stock; the effective number of stocks is 10,000 over it). Changes
+//! compare the snapshot in force with the one before it.
 
 use std::collections::BTreeMap;
 
@@ -28,6 +31,29 @@ pub fn sector_weights(s: &Snapshot) -> BTreeMap<String, f64> {
     out
 }
 
+/// Herfindahl index of the equity weights, rescaled to sum to 100: from 10,000 / N to 10,000.
+pub fn hhi(s: &Snapshot) -> Option<f64> {
+    let total: f64 = s.holdings.iter().map(|h| h.weight).sum();
+    (total > 0.0).then(|| {
+        s.holdings
+            .iter()
+            .map(|h| (100.0 * h.weight / total).powi(2))
+            .sum()
+    })
+}
+
+/// Summed weight of the tickers of a group; share classes and punctuation are compared
+/// loosely (`BRK.B` = `BRK-B`).
+pub fn group_weight(s: &Snapshot, tickers: &[String]) -> f64 {
+    let norm = |t: &str| t.to_ascii_uppercase().replace(['.', '-', ' ', '/'], "");
+    let wanted: Vec<String> = tickers.iter().map(|t| norm(t)).collect();
+    s.holdings
+        .iter()
+        .filter(|h| wanted.contains(&norm(&h.ticker)))
+        .map(|h| h.weight)
+        .sum()
+}
+
 fn largest_sector(s: &Snapshot) -> Option<(String, f64)> {
     sector_weights(s)
         .into_iter()
@@ -43,6 +69,11 @@ pub fn column<'a>(
 ) -> Option<Result<Column, &'a str>> {
     let symbol = match metric {
         Metric::TopWeight(s, _)
+        | Metric::TopWeightChange(s, _)
+        | Metric::GroupWeight(s, ..)
+        | Metric::Hhi(s)
+        | Metric::EffectiveN(s)
+        | Metric::PreviousHoldingsDate(s)
         | Metric::SectorWeight(s, _)
         | Metric::LargestSector(s)
         | Metric::LargestSectorWeight(s)
@@ -53,13 +84,16 @@ pub fn column<'a>(
         Some(Content::Holdings(h)) => h,
         _ => return Some(Err(symbol)),
     };
-    // Which snapshot is in force on each calendar day (the latest on or before it).
-    let in_force: Vec<Option<&Snapshot>> = calendar
+    // Which snapshot is in force on each calendar day (the latest on or before it), and the
+    // one before that.
+    let index: Vec<Option<usize>> = calendar
         .iter()
-        .map(|d| {
-            let n = snaps.partition_point(|s| s.as_of <= *d);
-            n.checked_sub(1).map(|i| &snaps[i])
-        })
+        .map(|d| snaps.partition_point(|s| s.as_of <= *d).checked_sub(1))
+        .collect();
+    let in_force: Vec<Option<&Snapshot>> = index.iter().map(|i| i.map(|i| &snaps[i])).collect();
+    let before: Vec<Option<&Snapshot>> = index
+        .iter()
+        .map(|i| i.and_then(|i| i.checked_sub(1)).map(|i| &snaps[i]))
         .collect();
     let name = metric.to_string();
     let number = |f: &dyn Fn(&Snapshot) -> Option<f64>| {
@@ -68,6 +102,21 @@ pub fn column<'a>(
     };
     Some(Ok(match metric {
         Metric::TopWeight(_, n) => number(&|s| Some(top_weight(s, *n))),
+        Metric::TopWeightChange(_, n) => {
+            let v: Vec<Option<f64>> = in_force
+                .iter()
+                .zip(&before)
+                .map(|(now, then)| Some(top_weight((*now)?, *n) - top_weight((*then)?, *n)))
+                .collect();
+            Column::new(name.as_str().into(), v)
+        }
+        Metric::GroupWeight(_, _, tickers) => number(&|s| Some(group_weight(s, tickers))),
+        Metric::Hhi(_) => number(&hhi),
+        Metric::EffectiveN(_) => number(&|s| hhi(s).map(|h| 10_000.0 / h)),
+        Metric::PreviousHoldingsDate(_) => {
+            let v: Vec<Option<i32>> = before.iter().map(|s| s.map(|s| to_days(s.as_of))).collect();
+            Column::new(name.as_str().into(), v)
+        }
         Metric::SectorWeight(_, sector) => number(&|s| {
             let weights = sector_weights(s);
             let found = weights.iter().find(|(k, _)| k.eq_ignore_ascii_case(sector));
@@ -123,5 +172,22 @@ mod tests {
         assert_eq!(top_weight(&s, 10), 13.5);
         assert_eq!(sector_weights(&s)["Tech"], 8.0);
         assert_eq!(largest_sector(&s), Some(("Tech".into(), 8.0)));
+    }
+
+    #[test]
+    fn herfindahl_and_groups() {
+        let s = snap();
+        // Rescaled weights: 5, 1, 3, 4.5 of 13.5 -> squares of 37.04%, 7.41%, 22.22%, 33.33%.
+        let expect = [5.0f64, 1.0, 3.0, 4.5]
+            .iter()
+            .map(|w| (100.0 * w / 13.5).powi(2))
+            .sum::<f64>();
+        assert!((hhi(&s).unwrap() - expect).abs() < 1e-9);
+        assert!(
+            (expect - 3031.55).abs() < 0.01,
+            "by hand: 1371.74 + 54.87 + 493.83 + 1111.11"
+        );
+        let group = ["a".to_string(), "D".to_string(), "ZZZ".to_string()];
+        assert_eq!(group_weight(&s, &group), 9.5);
     }
 }

@@ -5,23 +5,11 @@
 //! period: at the first row of each period that is the previous row's close, carried forward
 //! through the period. Both are whole-column expressions.
 
-use chrono::Datelike;
 use polars::prelude::*;
 
+use super::windows::period_key;
 use super::{to_days, Metric, Window};
 use crate::data::Series;
-
-/// Period keys that change exactly when a new week, month, quarter or year starts.
-fn period_key(window: Window, date: chrono::NaiveDate) -> i32 {
-    match window {
-        // 1970-01-01 was a Thursday: shifting by 3 makes weeks start on Monday.
-        Window::WeekToDate => (to_days(date) + 3).div_euclid(7),
-        Window::MonthToDate => date.year() * 12 + date.month0() as i32,
-        Window::QuarterToDate => date.year() * 4 + date.month0() as i32 / 3,
-        Window::YearToDate => date.year(),
-        Window::Days(_) => 0,
-    }
-}
 
 /// A lazy frame with `date` and the requested `close(..)` and `return(..)` columns.
 pub fn frame(series: &Series, metrics: &[&Metric]) -> PolarsResult<LazyFrame> {
@@ -46,11 +34,20 @@ pub fn frame(series: &Series, metrics: &[&Metric]) -> PolarsResult<LazyFrame> {
                     columns.push(Column::new(key_name.as_str().into(), keys));
                 }
                 let key = col(key_name.as_str());
-                let base = when(key.clone().neq(key.shift(lit(1))))
-                    .then(close.clone().shift(lit(1)))
-                    .otherwise(lit(NULL).cast(DataType::Float64))
-                    .fill_null_with_strategy(FillNullStrategy::Forward(None));
-                exprs.push(((close / base - lit(1.0)) * lit(100.0)).alias(name));
+                // The close before each period's first row, carried through the period.
+                let carry = |x: Expr| {
+                    when(key.clone().neq(key.clone().shift(lit(1))))
+                        .then(x.shift(lit(1)))
+                        .otherwise(lit(NULL).cast(DataType::Float64))
+                        .fill_null_with_strategy(FillNullStrategy::Forward(None))
+                };
+                let base = carry(close.clone());
+                let (end, base) = match w {
+                    // The last period ended at `base`; it started at the base carried then.
+                    Window::PreviousWeek | Window::PreviousMonth => (base.clone(), carry(base)),
+                    _ => (close, base),
+                };
+                exprs.push(((end / base - lit(1.0)) * lit(100.0)).alias(name));
             }
             _ => {}
         }
@@ -137,5 +134,16 @@ mod tests {
         assert_eq!(r[..4], [None, None, None, None]);
         assert_eq!(r[4], Some(5.769230769)); // 110/104 - 1
         assert_eq!(r[6], Some(-4.807692308)); // 99/104 - 1
+    }
+
+    #[test]
+    fn previous_week_is_the_whole_last_week() {
+        let r = run(
+            &week_series(),
+            Metric::Return("X".into(), Window::PreviousWeek),
+        );
+        // On Mon Feb 5: the week of Jan 29 ran from Fri Jan 26 (100) to Fri Feb 2 (99).
+        assert_eq!(r[6], Some(-1.0));
+        assert!(r[..6].iter().all(Option::is_none));
     }
 }

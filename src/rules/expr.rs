@@ -29,7 +29,27 @@ pub enum Operand {
     /// A literal number.
     Number(f64),
     /// A metric call: function name and raw arguments.
-    Call(String, Vec<String>),
+    Call(String, Vec<Arg>),
+}
+
+/// One argument of a call, as written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    /// A bare word: a name, a symbol, a window, a number, a rule id.
+    Word(String),
+    /// Double-quoted text, such as a sector name.
+    Text(String),
+    /// A metric call inside a call: `percentile(ratio(small_caps, large_caps), all)`.
+    Call(String, Vec<Arg>),
+}
+
+impl Arg {
+    /// The word or text as written; a nested call gives its name.
+    pub fn text(&self) -> &str {
+        match self {
+            Arg::Word(s) | Arg::Text(s) | Arg::Call(s, _) => s,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -127,7 +147,15 @@ impl Parser {
         let mut args = Vec::new();
         loop {
             match self.next() {
-                Some(Token::Word(a)) | Some(Token::Text(a)) => args.push(a),
+                Some(Token::Word(_)) if self.peek() == Some(&Token::Open) => {
+                    self.pos -= 1;
+                    match self.operand()? {
+                        Operand::Call(name, inner) => args.push(Arg::Call(name, inner)),
+                        Operand::Number(_) => unreachable!("a word before '(' is a call"),
+                    }
+                }
+                Some(Token::Word(a)) => args.push(Arg::Word(a)),
+                Some(Token::Text(a)) => args.push(Arg::Text(a)),
                 Some(Token::Close) if args.is_empty() => break,
                 other => return Err(format!("in {word}(...): unexpected {other:?}")),
             }
@@ -186,7 +214,25 @@ mod tests {
     use super::*;
 
     fn call(name: &str, args: &[&str]) -> Operand {
-        Operand::Call(name.into(), args.iter().map(|a| a.to_string()).collect())
+        Operand::Call(name.into(), words(args))
+    }
+
+    fn words(args: &[&str]) -> Vec<Arg> {
+        args.iter().map(|a| Arg::Word(a.to_string())).collect()
+    }
+
+    #[test]
+    fn calls_nest() {
+        assert_eq!(
+            parse_call("percentile(ratio(small_caps, large_caps), all)").unwrap(),
+            Operand::Call(
+                "percentile".into(),
+                vec![
+                    Arg::Call("ratio".into(), words(&["small_caps", "large_caps"])),
+                    Arg::Word("all".into())
+                ]
+            )
+        );
     }
 
     #[test]
@@ -211,7 +257,13 @@ mod tests {
             parse_comparison("sector_weight(large, \"Information Technology\") != 0")
                 .unwrap()
                 .0,
-            call("sector_weight", &["large", "Information Technology"])
+            Operand::Call(
+                "sector_weight".into(),
+                vec![
+                    Arg::Word("large".into()),
+                    Arg::Text("Information Technology".into())
+                ]
+            )
         );
     }
 

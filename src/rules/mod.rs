@@ -15,9 +15,9 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 
 use crate::config::RunConfig;
-use crate::metrics::{Metric, MetricFrame, Value};
+use crate::metrics::{in_dependency_order, Metric, MetricFrame, Value};
 
-pub use expr::{Op, Operand};
+pub use expr::{parse_call, Arg, Op, Operand};
 
 /// Sections of a brief, in the order they are printed.
 pub const SECTIONS: &[&str] = &[
@@ -193,6 +193,8 @@ pub struct Finding {
 pub struct RuleSet {
     /// Rules, in file-name order, then in file order.
     pub rules: Vec<Rule>,
+    /// Rules left out because they need data the run file marks absent: (rule id, name).
+    pub skipped: Vec<(String, String)>,
 }
 
 impl RuleSet {
@@ -210,12 +212,20 @@ impl RuleSet {
         files.sort();
         let mut rules = Vec::new();
         let mut problems = Vec::new();
+        let mut skipped = Vec::new();
         for path in files {
             let text = std::fs::read_to_string(&path).map_err(|source| RuleError::Io {
                 path: path.clone(),
                 source,
             })?;
-            raw::validate_file(&path, &text, config, &mut rules, &mut problems);
+            raw::validate_file(
+                &path,
+                &text,
+                config,
+                &mut rules,
+                &mut problems,
+                &mut skipped,
+            );
         }
         let mut seen: BTreeMap<&str, (&Path, usize)> = BTreeMap::new();
         for r in &rules {
@@ -227,8 +237,9 @@ impl RuleSet {
                 });
             }
         }
+        check_references(&mut rules, &mut skipped, &mut problems);
         if problems.is_empty() {
-            Ok(RuleSet { rules })
+            Ok(RuleSet { rules, skipped })
         } else {
             Err(RuleError::Invalid(problems))
         }
@@ -244,14 +255,43 @@ impl RuleSet {
         out
     }
 
-    /// One boolean column per rule (named by its id) over the whole calendar.
-    pub fn evaluate(&self, metrics: &MetricFrame) -> Result<DataFrame, RuleError> {
-        let exprs: Vec<Expr> = self
-            .rules
-            .iter()
-            .map(|r| r.when.holds().alias(r.id.as_str()))
-            .collect();
-        Ok(metrics.frame.clone().lazy().select(exprs).collect()?)
+    /// One boolean column per rule (named by its id) over the whole calendar. Rules are
+    /// evaluated in rounds: those whose metrics are all in the frame, then the history metrics
+    /// that read the rules just evaluated (added to `metrics`), then the rules that need those.
+    pub fn evaluate(&self, metrics: &mut MetricFrame) -> Result<DataFrame, RuleError> {
+        let order = in_dependency_order(&self.metrics());
+        let mut pending: Vec<&Rule> = self.rules.iter().collect();
+        let mut done: BTreeSet<&str> = BTreeSet::new();
+        let mut columns: Vec<Column> = Vec::new();
+        loop {
+            let held = DataFrame::new_infer_height(columns.clone())?;
+            for m in &order {
+                if !metrics.has(m) && m.rules().iter().all(|r| done.contains(r)) {
+                    metrics.derive(m, Some(&held))?;
+                }
+            }
+            let (ready, rest): (Vec<&Rule>, Vec<&Rule>) = pending.into_iter().partition(|r| {
+                let mut needs = BTreeSet::new();
+                r.when.metrics(&mut needs);
+                needs.iter().all(|m| metrics.has(m))
+            });
+            pending = rest;
+            if ready.is_empty() {
+                break;
+            }
+            let exprs: Vec<Expr> = ready
+                .iter()
+                .map(|r| r.when.holds().alias(r.id.as_str()))
+                .collect();
+            let out = metrics.frame.clone().lazy().select(exprs).collect()?;
+            columns.extend(out.columns().iter().cloned());
+            done.extend(ready.iter().map(|r| r.id.as_str()));
+        }
+        assert!(
+            pending.is_empty(),
+            "rule cycles are rejected when rules load"
+        );
+        Ok(DataFrame::new_infer_height(columns)?)
     }
 
     /// The rules that hold on `row`, with their facts. A rule whose facts are not all defined
@@ -297,6 +337,84 @@ impl RuleSet {
             }
         }
         out
+    }
+}
+
+/// Rules that name other rules (`first_since(other)`): the other must exist, a rule whose
+/// other was skipped is skipped too, and no rule may depend on itself through its `when`.
+fn check_references(
+    rules: &mut Vec<Rule>,
+    skipped: &mut Vec<(String, String)>,
+    problems: &mut Vec<RuleProblem>,
+) {
+    let refs = |r: &Rule, with_facts: bool| -> BTreeSet<String> {
+        let mut ms = BTreeSet::new();
+        r.when.metrics(&mut ms);
+        if with_facts {
+            ms.extend(r.facts.values().cloned());
+        }
+        ms.iter()
+            .flat_map(|m| {
+                m.rules()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    // Skipping spreads to rules that read skipped ones.
+    loop {
+        let gone: BTreeMap<String, String> = skipped.iter().cloned().collect();
+        let before = rules.len();
+        rules.retain(|r| match refs(r, true).iter().find_map(|id| gone.get(id)) {
+            Some(name) => {
+                skipped.push((r.id.clone(), name.clone()));
+                false
+            }
+            None => true,
+        });
+        if rules.len() == before {
+            break;
+        }
+    }
+    let ids: BTreeSet<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+    for r in rules.iter() {
+        for id in refs(r, true) {
+            if !ids.contains(id.as_str()) {
+                problems.push(RuleProblem {
+                    path: r.path.clone(),
+                    line: r.line,
+                    message: format!("rule '{}': names rule '{id}', which does not exist", r.id),
+                });
+            }
+        }
+    }
+    // A cycle: following `when` references from a rule leads back to it.
+    let graph: BTreeMap<&str, BTreeSet<String>> = rules
+        .iter()
+        .map(|r| (r.id.as_str(), refs(r, false)))
+        .collect();
+    for r in rules.iter() {
+        let mut stack: Vec<String> = graph[r.id.as_str()].iter().cloned().collect();
+        let mut seen = BTreeSet::new();
+        while let Some(id) = stack.pop() {
+            if id == r.id {
+                problems.push(RuleProblem {
+                    path: r.path.clone(),
+                    line: r.line,
+                    message: format!(
+                        "rule '{}': its condition depends on its own history (a cycle of rules)",
+                        r.id
+                    ),
+                });
+                break;
+            }
+            if seen.insert(id.clone()) {
+                if let Some(next) = graph.get(id.as_str()) {
+                    stack.extend(next.iter().cloned());
+                }
+            }
+        }
     }
 }
 

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::expr::{parse_call, parse_comparison, Operand};
 use super::{Condition, Rule, RuleProblem, Says, Side, SECTIONS};
 use crate::config::RunConfig;
-use crate::metrics::Metric;
+use crate::metrics::{CallError, Metric};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -58,12 +58,15 @@ struct NotOf {
 }
 
 /// Validates one file's rules, appending good ones to `rules` and problems to `problems`.
+/// A rule that needs data the run file marks absent (`name: ~`) goes to `skipped` with the
+/// name it needs.
 pub fn validate_file(
     path: &Path,
     text: &str,
     config: &RunConfig,
     rules: &mut Vec<Rule>,
     problems: &mut Vec<RuleProblem>,
+    skipped: &mut Vec<(String, String)>,
 ) {
     let raws: Vec<RawRule> = match serde_norway::from_str(text) {
         Ok(r) => r,
@@ -100,12 +103,14 @@ pub fn validate_file(
                 .map_or(id_line, |i| id_line + i)
         };
         let mut found = Vec::new();
-        let mut problem = |needle: &str, message: String| {
-            found.push(RuleProblem {
+        let mut absent = None;
+        let mut problem = |needle: &str, error: CallError| match error {
+            CallError::Absent(name) => absent = Some(name),
+            CallError::Invalid(message) => found.push(RuleProblem {
                 path: path.to_path_buf(),
                 line: line_of(needle),
                 message: format!("rule '{}': {message}", raw.id),
-            })
+            }),
         };
         if !SECTIONS.contains(&raw.section.as_str()) {
             let msg = format!(
@@ -113,7 +118,7 @@ pub fn validate_file(
                 raw.section,
                 SECTIONS.join(", ")
             );
-            problem("section:", msg);
+            problem("section:", msg.into());
         }
         let says = match (raw.says, raw.template) {
             (Some(s), None) => Some(Says::Snippet(s)),
@@ -121,7 +126,9 @@ pub fn validate_file(
             _ => {
                 problem(
                     "id:",
-                    "needs exactly one of 'says' (a snippet) or 'template' (a file name)".into(),
+                    "needs exactly one of 'says' (a snippet) or 'template' (a file name)"
+                        .to_string()
+                        .into(),
                 );
                 None
             }
@@ -129,17 +136,26 @@ pub fn validate_file(
         let when = condition(&raw.when, config, &mut problem);
         let mut facts = BTreeMap::new();
         for (name, text) in &raw.facts {
-            let metric = parse_call(text).and_then(|op| side(op, config));
+            let metric = parse_call(text)
+                .map_err(CallError::Invalid)
+                .and_then(|op| side(op, config));
             match metric {
                 Ok(Side::Metric(m)) => {
                     facts.insert(name.clone(), m);
                 }
-                Ok(Side::Number(_)) => problem(text, format!("fact '{name}' must be a metric")),
-                Err(e) => problem(text, format!("fact '{name}': {e}")),
+                Ok(Side::Number(_)) => {
+                    problem(text, format!("fact '{name}' must be a metric").into())
+                }
+                Err(CallError::Invalid(e)) => problem(text, format!("fact '{name}': {e}").into()),
+                Err(absent) => problem(text, absent),
             }
         }
         let clean = found.is_empty();
         problems.extend(found);
+        if let (Some(name), true) = (absent, clean) {
+            skipped.push((raw.id, name));
+            continue;
+        }
         if let (Some(when), Some(says), true) = (when, says, clean) {
             rules.push(Rule {
                 id: raw.id,
@@ -158,7 +174,7 @@ pub fn validate_file(
     }
 }
 
-fn side(op: Operand, config: &RunConfig) -> Result<Side, String> {
+fn side(op: Operand, config: &RunConfig) -> Result<Side, CallError> {
     match op {
         Operand::Number(x) => Ok(Side::Number(x)),
         Operand::Call(name, args) => Metric::from_call(&name, &args, config).map(Side::Metric),
@@ -168,9 +184,9 @@ fn side(op: Operand, config: &RunConfig) -> Result<Side, String> {
 fn condition(
     raw: &RawCondition,
     config: &RunConfig,
-    problem: &mut dyn FnMut(&str, String),
+    problem: &mut dyn FnMut(&str, CallError),
 ) -> Option<Condition> {
-    let list = |cs: &[RawCondition], problem: &mut dyn FnMut(&str, String)| {
+    let list = |cs: &[RawCondition], problem: &mut dyn FnMut(&str, CallError)| {
         // Visit every branch, so that every problem is reported, then give up if any failed.
         let out: Vec<Option<Condition>> =
             cs.iter().map(|c| condition(c, config, problem)).collect();
@@ -178,13 +194,20 @@ fn condition(
     };
     match raw {
         RawCondition::Compare(text) => {
-            let parsed = parse_comparison(text).and_then(|(l, op, r)| {
-                Ok(Condition::Compare(side(l, config)?, op, side(r, config)?))
-            });
+            let parsed =
+                parse_comparison(text)
+                    .map_err(CallError::Invalid)
+                    .and_then(|(l, op, r)| {
+                        Ok(Condition::Compare(side(l, config)?, op, side(r, config)?))
+                    });
             match parsed {
                 Ok(c) => Some(c),
-                Err(e) => {
-                    problem(text, format!("in `{text}`: {e}"));
+                Err(CallError::Invalid(e)) => {
+                    problem(text, format!("in `{text}`: {e}").into());
+                    None
+                }
+                Err(absent) => {
+                    problem(text, absent);
                     None
                 }
             }
@@ -214,13 +237,14 @@ universe: {large_caps: SPY, small_caps: IWM}
     }
 
     fn validate(text: &str) -> (Vec<Rule>, Vec<RuleProblem>) {
-        let (mut rules, mut problems) = (vec![], vec![]);
+        let (mut rules, mut problems, mut skipped) = (vec![], vec![], vec![]);
         validate_file(
             &PathBuf::from("r.yaml"),
             text,
             &config(),
             &mut rules,
             &mut problems,
+            &mut skipped,
         );
         (rules, problems)
     }

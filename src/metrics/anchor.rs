@@ -1,0 +1,71 @@
+//! Moves since an anchor found from the data. The start of the first index's current run
+//! against the second is the day the ratio of their closes was lowest within the last N
+//! trading days: from there on, the first has done better. `move_start(a, b, 63d)` is that
+//! date, `move_days` the sessions since, and `move_return(x, a, b, 63d)` any index's return
+//! since that close, so a brief can say "since 3 March the index has gained 8%, while the
+//! S&P 500 is flat" without anyone typing a date.
+
+use polars::prelude::PolarsResult;
+
+use super::turning::rolling_extreme;
+use super::{to_days, Lookback, Metric, MetricFrame};
+
+/// The column of a move metric.
+pub fn column(frame: &MetricFrame, m: &Metric) -> PolarsResult<Vec<Option<f64>>> {
+    let (a, b, n) = match m {
+        Metric::MoveStart(a, b, n) | Metric::MoveDays(a, b, n) => (a, b, *n),
+        Metric::MoveReturn(_, a, b, n) => (a, b, *n),
+        _ => unreachable!("moves only"),
+    };
+    let close_a = frame.numbers(&Metric::Close(a.clone()))?;
+    let close_b = frame.numbers(&Metric::Close(b.clone()))?;
+    let ratio: Vec<Option<f64>> = close_a
+        .iter()
+        .zip(&close_b)
+        .map(|(x, y)| Some((*x)? / (*y)?))
+        .collect();
+    let starts = rolling_extreme(&ratio, Lookback::Days(n), false);
+    let x = match m {
+        Metric::MoveReturn(x, ..) => frame.numbers(&Metric::Close(x.clone()))?,
+        _ => Vec::new(),
+    };
+    Ok(starts
+        .iter()
+        .enumerate()
+        .map(|(t, s)| {
+            let s = (*s)?;
+            match m {
+                Metric::MoveStart(..) => Some(to_days(frame.calendar[s]) as f64),
+                Metric::MoveDays(..) => Some((t - s) as f64),
+                _ => Some((x[t]? / x[s]? - 1.0) * 100.0),
+            }
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::tests::frame_of;
+
+    #[test]
+    fn the_move_starts_at_the_ratio_low() {
+        // Ratio A/B: 1.0, 0.9, 0.8, 1.0, 1.1 -> the low within 4 days is row 2.
+        let f = frame_of(&[
+            ("close(A)", vec![10.0, 9.0, 8.0, 11.0, 12.1]),
+            ("close(B)", vec![10.0, 10.0, 10.0, 11.0, 11.0]),
+        ]);
+        let days = column(&f, &Metric::MoveDays("A".into(), "B".into(), 4)).unwrap();
+        assert_eq!(days, [None, None, None, Some(1.0), Some(2.0)]);
+        let start = column(&f, &Metric::MoveStart("A".into(), "B".into(), 4)).unwrap();
+        assert_eq!(start[4], Some(to_days(f.calendar[2]) as f64));
+        let ret = Metric::MoveReturn("B".into(), "A".into(), "B".into(), 4);
+        let r = column(&f, &ret).unwrap();
+        assert!((r[4].unwrap() - 10.0).abs() < 1e-9, "B: 11 / 10 - 1");
+        let ret_a = Metric::MoveReturn("A".into(), "A".into(), "B".into(), 4);
+        assert!(
+            (column(&f, &ret_a).unwrap()[4].unwrap() - 51.25).abs() < 1e-9,
+            "12.1 / 8"
+        );
+    }
+}

@@ -1,0 +1,470 @@
+//! What a rule can name: windows, lookbacks and the [`Metric`]s themselves, with their
+//! canonical names (the column names of the metric frame) and how their values read.
+
+use std::fmt;
+
+/// A window over which something is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Window {
+    /// The last N trading days (`1d`, `5d`, `21d`, ...).
+    Days(usize),
+    /// Since the last close of the previous week.
+    WeekToDate,
+    /// Since the last close of the previous month.
+    MonthToDate,
+    /// Since the last close of the previous quarter.
+    QuarterToDate,
+    /// Since the last close of the previous year.
+    YearToDate,
+    /// The whole previous calendar week, close to close.
+    PreviousWeek,
+    /// The whole previous calendar month, close to close.
+    PreviousMonth,
+}
+
+impl Window {
+    /// Parses `1d`, `21d`, `wtd`, `mtd`, `qtd`, `ytd`, `prev_week`, `prev_month`.
+    pub fn parse(s: &str) -> Option<Window> {
+        match s {
+            "wtd" => Some(Window::WeekToDate),
+            "mtd" => Some(Window::MonthToDate),
+            "qtd" => Some(Window::QuarterToDate),
+            "ytd" => Some(Window::YearToDate),
+            "prev_week" => Some(Window::PreviousWeek),
+            "prev_month" => Some(Window::PreviousMonth),
+            _ => {
+                let n: usize = s.strip_suffix('d')?.parse().ok()?;
+                (n > 0).then_some(Window::Days(n))
+            }
+        }
+    }
+}
+
+impl fmt::Display for Window {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Window::Days(n) => write!(f, "{n}d"),
+            Window::WeekToDate => f.write_str("wtd"),
+            Window::MonthToDate => f.write_str("mtd"),
+            Window::QuarterToDate => f.write_str("qtd"),
+            Window::YearToDate => f.write_str("ytd"),
+            Window::PreviousWeek => f.write_str("prev_week"),
+            Window::PreviousMonth => f.write_str("prev_month"),
+        }
+    }
+}
+
+/// How far back a high, a low or a percentile looks: N trading days, or all history to date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Lookback {
+    /// The last N trading days, today included (`252d` is 52 weeks).
+    Days(usize),
+    /// Every day up to and including today.
+    All,
+}
+
+impl Lookback {
+    /// Parses `252d` or `all`.
+    pub fn parse(s: &str) -> Option<Lookback> {
+        if s == "all" {
+            return Some(Lookback::All);
+        }
+        let n: usize = s.strip_suffix('d')?.parse().ok()?;
+        (n > 0).then_some(Lookback::Days(n))
+    }
+}
+
+impl fmt::Display for Lookback {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Lookback::Days(n) => write!(f, "{n}d"),
+            Lookback::All => f.write_str("all"),
+        }
+    }
+}
+
+/// Trailing turning points of an index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Turn {
+    /// Highest close in the lookback.
+    Peak,
+    /// Its date.
+    PeakDate,
+    /// Percent from that peak (zero on the day of a new high, negative below it).
+    FromPeak,
+    /// Lowest close in the lookback.
+    Trough,
+    /// Its date.
+    TroughDate,
+    /// Percent above that trough.
+    FromTrough,
+}
+
+/// Statistics of any metric over its own history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Stat {
+    /// Highest value in the lookback.
+    High,
+    /// Lowest value in the lookback.
+    Low,
+    /// Percent of the lookback's earlier values below today's.
+    Percentile,
+}
+
+/// What history says about a rule's run of days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Hist {
+    /// Consecutive trading days up to today on which the rule held.
+    Streak,
+    /// Consecutive weeks, this one included, whose last close (so far) the rule held on.
+    StreakWeeks,
+    /// The last earlier day, before the current run, on which the rule held.
+    FirstSince,
+    /// Earlier episodes of the rule (runs of days, gaps under a week joined).
+    Episodes,
+    /// The start of the most recent earlier episode.
+    LastEpisode,
+}
+
+/// Breadth of an index's members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Breadth {
+    /// Percent of members closing above their N-day simple average.
+    AboveSma,
+    /// Members with N days of history (the denominator of the N-day shares).
+    Counted,
+    /// Percent of members closing at an N-day high.
+    AtHigh,
+    /// Percent of members closing at an N-day low.
+    AtLow,
+    /// Median member's percent distance from its N-day high.
+    MedianFromHigh,
+    /// Members that closed up on the day (N is 1).
+    Advancers,
+    /// Members that closed down on the day (N is 1).
+    Decliners,
+}
+
+/// Monthly valuation from Shiller's data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Valuation {
+    /// Price over trailing twelve-month earnings.
+    Pe,
+    /// Shiller's cyclically adjusted P/E (ten years of real earnings).
+    Cape,
+    /// Earnings over price, percent.
+    EarningsYield,
+    /// The month the figures are for.
+    Month,
+}
+
+/// One field of the latest event of a kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EventField {
+    /// The reported figure.
+    Actual,
+    /// The consensus expectation.
+    Expected,
+    /// Actual minus expected.
+    Surprise,
+    /// The date of the event.
+    Date,
+}
+
+/// A metric a rule, a fact or the comparison table can name. Symbols are resolved source
+/// symbols (universe names are gone by now); rule ids name other rules' boolean series.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Metric {
+    /// Closing level of an index.
+    Close(String),
+    /// Percent return of an index over a window.
+    Return(String, Window),
+    /// Return of the first minus return of the second, in percentage points.
+    Spread(String, String, Window),
+    /// Return of the first over return of the second, defined only when both are positive.
+    Multiple(String, String, Window),
+    /// Closing level of the first divided by the second.
+    Ratio(String, String),
+    /// Date of the lowest first/second ratio in the last N days: where the first's current
+    /// outperformance started.
+    MoveStart(String, String, usize),
+    /// Percent return of an index since [`Metric::MoveStart`] of the pair.
+    MoveReturn(String, String, String, usize),
+    /// Trading days since [`Metric::MoveStart`].
+    MoveDays(String, String, usize),
+    /// A trailing turning point of an index's close.
+    Turn(Turn, String, Lookback),
+    /// A statistic of a metric over its history.
+    Stat(Stat, Box<Metric>, Lookback),
+    /// The value of a metric at the start of a window (`ago(ratio(a, b), 21d)`).
+    Ago(Box<Metric>, Window),
+    /// Change of a metric over a window, in its own units.
+    Change(Box<Metric>, Window),
+    /// Percent change of a metric over a window.
+    PctChange(Box<Metric>, Window),
+    /// The last earlier date on which a metric was at least this high (`true`) or this low.
+    MostExtremeSince(Box<Metric>, bool),
+    /// Calendar days from a date-valued metric to today.
+    DaysSince(Box<Metric>),
+    /// Days within a window on which a rule held.
+    Count(String, Window),
+    /// A history fact about a rule.
+    History(Hist, String),
+    /// Of the rule's earlier episodes, how many saw the metric N days after the start below
+    /// half its value at the start ("gave back most of the lead").
+    Faded(String, Box<Metric>, usize),
+    /// The metric N days after the start of the rule's most recent earlier episode.
+    EpisodeAt(String, Box<Metric>, usize),
+    /// Breadth of a members source over N days.
+    Breadth(Breadth, String, usize),
+    /// Summed weight of the N largest holdings, percent.
+    TopWeight(String, usize),
+    /// Change in the top-N weight since the previous snapshot, in points.
+    TopWeightChange(String, usize),
+    /// Summed weight of a named group of tickers from the run file (name, tickers).
+    GroupWeight(String, String, Vec<String>),
+    /// Herfindahl index of the equity weights (0 to 10,000).
+    Hhi(String),
+    /// Effective number of stocks: 10,000 over the Herfindahl index.
+    EffectiveN(String),
+    /// Weight of one sector, percent.
+    SectorWeight(String, String),
+    /// Name of the largest sector.
+    LargestSector(String),
+    /// Weight of the largest sector, percent.
+    LargestSectorWeight(String),
+    /// Date of the holdings snapshot in use.
+    HoldingsDate(String),
+    /// Date of the snapshot before it.
+    PreviousHoldingsDate(String),
+    /// A monthly valuation figure.
+    Valuation(Valuation, String),
+    /// A yield level, percent.
+    Yield(String),
+    /// Change of a yield over a window, in basis points.
+    YieldChange(String, Window),
+    /// First yield minus second, in basis points (10-year minus 2-year).
+    Curve(String, String),
+    /// A field of the latest event of a kind on or before the date.
+    Event(EventField, String, String),
+}
+
+/// What a metric's numbers mean, for formatting and for JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A percent return (3.4 means +3.4%), printed with its sign.
+    Return,
+    /// Percent of a whole, such as a weight or a share of members (3.4 means 3.4%).
+    Percent,
+    /// Percentage points.
+    Points,
+    /// Basis points.
+    BasisPoints,
+    /// How many times another figure.
+    Times,
+    /// A plain ratio or level.
+    Level,
+    /// A whole count.
+    Count,
+    /// A calendar date.
+    Date,
+    /// A name.
+    Text,
+}
+
+impl Metric {
+    /// How to read this metric's values.
+    pub fn kind(&self) -> Kind {
+        use Metric as M;
+        match self {
+            M::Close(_) | M::Ratio(..) | M::Hhi(_) | M::EffectiveN(_) | M::Yield(_) => Kind::Level,
+            M::Return(..) | M::MoveReturn(..) | M::PctChange(..) => Kind::Return,
+            M::Spread(..) | M::TopWeightChange(..) => Kind::Points,
+            M::Multiple(..) => Kind::Times,
+            M::MoveStart(..) | M::MostExtremeSince(..) | M::HoldingsDate(_) => Kind::Date,
+            M::PreviousHoldingsDate(_) => Kind::Date,
+            M::MoveDays(..) | M::DaysSince(_) | M::Count(..) | M::Faded(..) => Kind::Count,
+            M::Turn(Turn::PeakDate | Turn::TroughDate, ..) => Kind::Date,
+            M::Turn(Turn::Peak | Turn::Trough, ..) => Kind::Level,
+            M::Turn(..) => Kind::Return,
+            M::Stat(Stat::Percentile, ..) => Kind::Percent,
+            M::Stat(_, m, _) | M::Ago(m, _) | M::EpisodeAt(_, m, _) => m.kind(),
+            M::Change(m, _) => match m.kind() {
+                Kind::Return | Kind::Percent | Kind::Points => Kind::Points,
+                other => other,
+            },
+            M::History(Hist::FirstSince | Hist::LastEpisode, _) => Kind::Date,
+            M::History(..) => Kind::Count,
+            M::Breadth(Breadth::Counted | Breadth::Advancers | Breadth::Decliners, ..) => {
+                Kind::Count
+            }
+            M::Breadth(Breadth::MedianFromHigh, ..) => Kind::Return,
+            M::Breadth(..) | M::TopWeight(..) | M::GroupWeight(..) | M::SectorWeight(..) => {
+                Kind::Percent
+            }
+            M::LargestSector(_) => Kind::Text,
+            M::LargestSectorWeight(_) => Kind::Percent,
+            M::Valuation(Valuation::Month, _) | M::Event(EventField::Date, ..) => Kind::Date,
+            M::Valuation(Valuation::EarningsYield, _) => Kind::Percent,
+            M::Valuation(..) => Kind::Level,
+            M::YieldChange(..) | M::Curve(..) => Kind::BasisPoints,
+            M::Event(..) => Kind::Level,
+        }
+    }
+
+    /// The metrics this one is computed from, inner ones first, ending with itself.
+    pub fn with_inputs(&self) -> Vec<Metric> {
+        use Metric as M;
+        let mut out = match self {
+            M::Spread(a, b, w) | M::Multiple(a, b, w) => {
+                vec![M::Return(a.clone(), *w), M::Return(b.clone(), *w)]
+            }
+            M::Ratio(a, b) | M::MoveStart(a, b, _) | M::MoveDays(a, b, _) => {
+                vec![M::Close(a.clone()), M::Close(b.clone())]
+            }
+            M::MoveReturn(x, a, b, _) => {
+                vec![
+                    M::Close(x.clone()),
+                    M::Close(a.clone()),
+                    M::Close(b.clone()),
+                ]
+            }
+            M::Turn(_, s, _) => vec![M::Close(s.clone())],
+            M::Stat(_, m, _)
+            | M::Ago(m, _)
+            | M::Change(m, _)
+            | M::PctChange(m, _)
+            | M::MostExtremeSince(m, _)
+            | M::DaysSince(m)
+            | M::Faded(_, m, _)
+            | M::EpisodeAt(_, m, _) => m.with_inputs(),
+            M::YieldChange(s, _) => vec![M::Yield(s.clone())],
+            M::Curve(a, b) => vec![M::Yield(a.clone()), M::Yield(b.clone())],
+            _ => vec![],
+        };
+        out.push(self.clone());
+        out
+    }
+
+    /// The rules whose boolean series this metric reads, directly or through inner metrics.
+    pub fn rules(&self) -> Vec<&str> {
+        use Metric as M;
+        match self {
+            M::Count(r, _) | M::History(_, r) => vec![r.as_str()],
+            M::Faded(r, m, _) | M::EpisodeAt(r, m, _) => {
+                let mut v = m.rules();
+                v.push(r.as_str());
+                v
+            }
+            M::Stat(_, m, _)
+            | M::Ago(m, _)
+            | M::Change(m, _)
+            | M::PctChange(m, _)
+            | M::MostExtremeSince(m, _)
+            | M::DaysSince(m) => m.rules(),
+            _ => vec![],
+        }
+    }
+}
+
+fn turn_name(t: Turn) -> &'static str {
+    match t {
+        Turn::Peak => "peak",
+        Turn::PeakDate => "peak_date",
+        Turn::FromPeak => "from_peak",
+        Turn::Trough => "trough",
+        Turn::TroughDate => "trough_date",
+        Turn::FromTrough => "from_trough",
+    }
+}
+
+fn hist_name(h: Hist) -> &'static str {
+    match h {
+        Hist::Streak => "streak",
+        Hist::StreakWeeks => "streak_weeks",
+        Hist::FirstSince => "first_since",
+        Hist::Episodes => "episodes",
+        Hist::LastEpisode => "last_episode",
+    }
+}
+
+fn breadth_name(b: Breadth) -> &'static str {
+    match b {
+        Breadth::AboveSma => "share_above_sma",
+        Breadth::Counted => "members_counted",
+        Breadth::AtHigh => "share_at_high",
+        Breadth::AtLow => "share_at_low",
+        Breadth::MedianFromHigh => "median_from_high",
+        Breadth::Advancers => "advancers",
+        Breadth::Decliners => "decliners",
+    }
+}
+
+fn valuation_name(v: Valuation) -> &'static str {
+    match v {
+        Valuation::Pe => "pe",
+        Valuation::Cape => "cape",
+        Valuation::EarningsYield => "earnings_yield",
+        Valuation::Month => "valuation_month",
+    }
+}
+
+fn event_name(e: EventField) -> &'static str {
+    match e {
+        EventField::Actual => "actual",
+        EventField::Expected => "expected",
+        EventField::Surprise => "surprise",
+        EventField::Date => "event_date",
+    }
+}
+
+impl fmt::Display for Metric {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use Metric as M;
+        match self {
+            M::Close(s) => write!(f, "close({s})"),
+            M::Return(s, w) => write!(f, "return({s}, {w})"),
+            M::Spread(a, b, w) => write!(f, "spread({a}, {b}, {w})"),
+            M::Multiple(a, b, w) => write!(f, "multiple({a}, {b}, {w})"),
+            M::Ratio(a, b) => write!(f, "ratio({a}, {b})"),
+            M::MoveStart(a, b, n) => write!(f, "move_start({a}, {b}, {n}d)"),
+            M::MoveReturn(x, a, b, n) => write!(f, "move_return({x}, {a}, {b}, {n}d)"),
+            M::MoveDays(a, b, n) => write!(f, "move_days({a}, {b}, {n}d)"),
+            M::Turn(t, s, l) => write!(f, "{}({s}, {l})", turn_name(*t)),
+            M::Stat(Stat::High, m, l) => write!(f, "high({m}, {l})"),
+            M::Stat(Stat::Low, m, l) => write!(f, "low({m}, {l})"),
+            M::Stat(Stat::Percentile, m, l) => write!(f, "percentile({m}, {l})"),
+            M::Ago(m, w) => write!(f, "ago({m}, {w})"),
+            M::Change(m, w) => write!(f, "change({m}, {w})"),
+            M::PctChange(m, w) => write!(f, "pct_change({m}, {w})"),
+            M::MostExtremeSince(m, high) => {
+                let side = if *high { "high" } else { "low" };
+                write!(f, "most_extreme_since({m}, {side})")
+            }
+            M::DaysSince(m) => write!(f, "days_since({m})"),
+            M::Count(r, w) => write!(f, "count({r}, {w})"),
+            M::History(h, r) => write!(f, "{}({r})", hist_name(*h)),
+            M::Faded(r, m, n) => write!(f, "faded({r}, {m}, {n}d)"),
+            M::EpisodeAt(r, m, n) => write!(f, "episode_at({r}, {m}, {n}d)"),
+            M::Breadth(b @ (Breadth::Advancers | Breadth::Decliners), s, _) => {
+                write!(f, "{}({s})", breadth_name(*b))
+            }
+            M::Breadth(b, s, n) => write!(f, "{}({s}, {n})", breadth_name(*b)),
+            M::TopWeight(s, n) => write!(f, "top_weight({s}, {n})"),
+            M::TopWeightChange(s, n) => write!(f, "top_weight_change({s}, {n})"),
+            M::GroupWeight(s, g, _) => write!(f, "group_weight({s}, {g})"),
+            M::Hhi(s) => write!(f, "hhi({s})"),
+            M::EffectiveN(s) => write!(f, "effective_n({s})"),
+            M::SectorWeight(s, sec) => write!(f, "sector_weight({s}, \"{sec}\")"),
+            M::LargestSector(s) => write!(f, "largest_sector({s})"),
+            M::LargestSectorWeight(s) => write!(f, "largest_sector_weight({s})"),
+            M::HoldingsDate(s) => write!(f, "holdings_date({s})"),
+            M::PreviousHoldingsDate(s) => write!(f, "previous_holdings_date({s})"),
+            M::Valuation(v, s) => write!(f, "{}({s})", valuation_name(*v)),
+            M::Yield(s) => write!(f, "yield({s})"),
+            M::YieldChange(s, w) => write!(f, "yield_change({s}, {w})"),
+            M::Curve(a, b) => write!(f, "curve({a}, {b})"),
+            M::Event(e, s, k) => write!(f, "{}({s}, \"{k}\")", event_name(*e)),
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! Rates: yield levels from FRED-style daily series, their changes in basis points, and the
+//! curve (10-year minus 2-year). The bond market keeps its own holidays, so a yield is carried
+//! onto a stock-market day from its latest observation, at most [`CARRY_DAYS`] calendar days
+//! old; beyond that it is missing.
+
+use chrono::NaiveDate;
+use polars::prelude::PolarsResult;
+
+use super::{windows, Metric, MetricFrame};
+use crate::data::{Content, Dataset};
+
+/// The oldest observation a yield level is carried from.
+pub const CARRY_DAYS: i64 = 5;
+
+/// The yield level column, `None` for other metrics, `Some(Err(symbol))` if the source is not
+/// a daily series.
+pub fn column<'a>(
+    data: &Dataset,
+    m: &'a Metric,
+    calendar: &[NaiveDate],
+) -> Option<Result<Vec<Option<f64>>, &'a str>> {
+    let Metric::Yield(symbol) = m else {
+        return None;
+    };
+    let Some(Content::Series(s)) = data.get(symbol).map(|l| &l.content) else {
+        return Some(Err(symbol));
+    };
+    Some(Ok(calendar
+        .iter()
+        .map(|d| {
+            let i = s.dates.partition_point(|x| x <= d).checked_sub(1)?;
+            ((*d - s.dates[i]).num_days() <= CARRY_DAYS).then_some(s.values[i])
+        })
+        .collect()))
+}
+
+/// Yield changes and the curve, from yield level columns.
+pub fn derived(frame: &MetricFrame, m: &Metric) -> PolarsResult<Vec<Option<f64>>> {
+    Ok(match m {
+        Metric::YieldChange(s, w) => {
+            let v = frame.numbers(&Metric::Yield(s.clone()))?;
+            windows::over(&v, &windows::spans(&frame.calendar, *w), |e, b| {
+                Some((e - b) * 100.0)
+            })
+        }
+        Metric::Curve(a, b) => {
+            let a = frame.numbers(&Metric::Yield(a.clone()))?;
+            let b = frame.numbers(&Metric::Yield(b.clone()))?;
+            a.iter()
+                .zip(&b)
+                .map(|(x, y)| Some(((*x)? - (*y)?) * 100.0))
+                .collect()
+        }
+        _ => unreachable!("rates only"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::tests::frame_of;
+    use crate::metrics::Window;
+
+    #[test]
+    fn changes_are_in_basis_points() {
+        let f = frame_of(&[
+            ("yield(T10)", vec![4.25, 4.30, 4.10]),
+            ("yield(T2)", vec![4.75, 4.70, 4.20]),
+        ]);
+        let change = derived(&f, &Metric::YieldChange("T10".into(), Window::Days(2))).unwrap();
+        assert!(
+            (change[2].unwrap() + 15.0).abs() < 1e-9,
+            "4.10 - 4.25 = -15 bp"
+        );
+        let curve = derived(&f, &Metric::Curve("T10".into(), "T2".into())).unwrap();
+        assert!(
+            (curve[0].unwrap() + 50.0).abs() < 1e-9,
+            "4.25 - 4.75 = -50 bp"
+        );
+    }
+}

@@ -1,0 +1,148 @@
+//! Any metric against its own history: high, low and percentile over a lookback, its value at
+//! the start of a window and its change since, the last date it was this extreme ("the widest
+//! gap since ..."), and calendar days since a date-valued metric.
+
+use polars::prelude::PolarsResult;
+
+use super::turning::rolling_extreme;
+use super::{to_days, windows, Lookback, Metric, MetricFrame, Stat};
+
+/// Fewer earlier values than this give no percentile.
+const MIN_HISTORY: usize = 20;
+
+/// The column of a statistic metric.
+pub fn column(frame: &MetricFrame, m: &Metric) -> PolarsResult<Vec<Option<f64>>> {
+    let inner = match m {
+        Metric::Stat(_, i, _)
+        | Metric::Ago(i, _)
+        | Metric::Change(i, _)
+        | Metric::PctChange(i, _)
+        | Metric::MostExtremeSince(i, _)
+        | Metric::DaysSince(i) => i,
+        _ => unreachable!("statistics only"),
+    };
+    let v = frame.numbers(inner)?;
+    Ok(match m {
+        Metric::Stat(Stat::Percentile, _, l) => percentile(&v, *l),
+        Metric::Stat(stat, _, l) => rolling_extreme(&v, *l, *stat == Stat::High)
+            .iter()
+            .map(|i| v[(*i)?])
+            .collect(),
+        Metric::Ago(_, w) => {
+            windows::over(&v, &windows::spans(&frame.calendar, *w), |_, b| Some(b))
+        }
+        Metric::Change(_, w) => {
+            windows::over(&v, &windows::spans(&frame.calendar, *w), |e, b| Some(e - b))
+        }
+        Metric::PctChange(_, w) => {
+            windows::over(&v, &windows::spans(&frame.calendar, *w), |e, b| {
+                (b != 0.0).then(|| (e / b - 1.0) * 100.0)
+            })
+        }
+        Metric::MostExtremeSince(_, high) => previous_at_least(&v, *high)
+            .iter()
+            .map(|j| j.map(|j| to_days(frame.calendar[j]) as f64))
+            .collect(),
+        _ => frame
+            .calendar
+            .iter()
+            .zip(&v)
+            .map(|(d, then)| Some(to_days(*d) as f64 - (*then)?))
+            .collect(),
+    })
+}
+
+/// Percent of the lookback's earlier values (today excluded) below today's value.
+pub fn percentile(v: &[Option<f64>], lookback: Lookback) -> Vec<Option<f64>> {
+    let first = v.iter().position(Option::is_some);
+    (0..v.len())
+        .map(|t| {
+            let now = v[t]?;
+            let from = match lookback {
+                Lookback::Days(n) => {
+                    let from = (t + 1).checked_sub(n)?;
+                    if first? > from {
+                        return None;
+                    }
+                    from
+                }
+                Lookback::All => 0,
+            };
+            let earlier: Vec<f64> = v[from..t].iter().flatten().copied().collect();
+            if earlier.len() < MIN_HISTORY {
+                return None;
+            }
+            let below = earlier.iter().filter(|x| **x < now).count();
+            Some(100.0 * below as f64 / earlier.len() as f64)
+        })
+        .collect()
+}
+
+/// For each row, the last earlier row whose value was at least as high (`high`) or at least as
+/// low as this row's: one pass with a stack of rows that are still candidates.
+pub fn previous_at_least(v: &[Option<f64>], high: bool) -> Vec<Option<usize>> {
+    let mut stack: Vec<usize> = Vec::new();
+    v.iter()
+        .enumerate()
+        .map(|(t, x)| {
+            let x = (*x)?;
+            let passes = |old: f64| if high { old >= x } else { old <= x };
+            while stack
+                .last()
+                .is_some_and(|&i| v[i].is_some_and(|old| !passes(old)))
+            {
+                stack.pop();
+            }
+            let found = stack.last().copied();
+            stack.push(t);
+            found
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::tests::frame_of;
+    use crate::metrics::Window;
+
+    #[test]
+    fn the_last_time_it_was_this_high() {
+        let v = [Some(5.0), Some(3.0), Some(4.0), None, Some(4.5), Some(6.0)];
+        // Row 2 (4): row 0 (5) is the last at least as high. Row 4 (4.5): row 0 again.
+        // Row 5 (6): never. Row 1 (3): row 0.
+        assert_eq!(
+            previous_at_least(&v, true),
+            [None, Some(0), Some(0), None, Some(0), None]
+        );
+        // Lows: row 2 (4): row 1 (3). Row 4 (4.5): row 2 (4).
+        assert_eq!(
+            previous_at_least(&v, false),
+            [None, None, Some(1), None, Some(2), Some(4)]
+        );
+    }
+
+    #[test]
+    fn percentile_ranks_against_earlier_values() {
+        let v: Vec<Option<f64>> = (0..25).map(|i| Some(f64::from(i % 10))).collect();
+        let p = percentile(&v, Lookback::All);
+        assert_eq!(p[19], None, "19 earlier values are too few");
+        // Row 24 (value 4) against rows 0..24: values below 4 are 0..3, three times each
+        // among 0..9, 10..19 and 20..23 -> 4 + 4 + 4 = 12 of 24.
+        assert_eq!(p[24], Some(50.0));
+    }
+
+    #[test]
+    fn changes_and_days_since() {
+        let f = frame_of(&[("close(A)", vec![10.0, 11.0, 12.0, 9.0])]);
+        let a = Box::new(Metric::Close("A".into()));
+        let change = column(&f, &Metric::Change(a.clone(), Window::Days(2))).unwrap();
+        assert_eq!(change, [None, None, Some(2.0), Some(-2.0)]);
+        let pct = column(&f, &Metric::PctChange(a.clone(), Window::Days(3))).unwrap();
+        assert!((pct[3].unwrap() + 10.0).abs() < 1e-9);
+        let ago = column(&f, &Metric::Ago(a.clone(), Window::Days(1))).unwrap();
+        assert_eq!(ago[3], Some(12.0));
+        let low = column(&f, &Metric::Stat(Stat::Low, a, Lookback::Days(2))).unwrap();
+        assert_eq!(low, [None, Some(10.0), Some(11.0), Some(9.0)]);
+    }
+}
