@@ -9,7 +9,9 @@ use chrono::NaiveDate;
 
 use crate::config::{ConfigError, OutputFormat, Role, RunConfig};
 use crate::data::{Content, DataError, Dataset};
-use crate::metrics::{self, Breadth, Kind, Metric, MetricsError, Window};
+use polars::prelude::DataFrame;
+
+use crate::metrics::{self, Breadth, Kind, Metric, MetricFrame, MetricsError, Valuation, Window};
 use crate::narrative::context::{section_title, BriefCtx, PageCtx, SectionCtx, SourceCtx};
 use crate::narrative::{NarrativeError, Narrator, Table};
 use crate::output::{self, JsonBrief, JsonFinding};
@@ -112,6 +114,9 @@ fn comparison_rows(config: &RunConfig) -> Vec<TableRow> {
         row("Largest sector weight", Kind::Percent, &|s| {
             linked(s, Role::Holdings).map(Metric::LargestSectorWeight)
         }),
+        row("P/E (trailing, Shiller)", Kind::Level, &|s| {
+            linked(s, Role::Valuation).map(|v| Metric::Valuation(Valuation::Pe, v))
+        }),
         row("Members above 200-day average", Kind::Percent, &|s| {
             linked(s, Role::Members).map(|m| Metric::Breadth(Breadth::AboveSma, m, 200))
         }),
@@ -121,13 +126,67 @@ fn comparison_rows(config: &RunConfig) -> Vec<TableRow> {
     .collect()
 }
 
+/// Everything a run computes once, whatever the date: the data, every metric and every rule
+/// over the whole calendar. Briefs for any number of dates are then rows of it.
+pub struct Prepared<'a> {
+    config: &'a RunConfig,
+    /// The validated rules.
+    pub rules: RuleSet,
+    narrator: Narrator,
+    /// The data as read.
+    pub data: Dataset,
+    table_rows: Vec<TableRow>,
+    /// Every metric, one column each.
+    pub frame: MetricFrame,
+    /// One boolean column per rule: on which dates it holds.
+    pub held: DataFrame,
+}
+
 impl Brief {
     /// Reads the run file's data and rules and writes the brief for `as_of`.
     pub fn generate(config: &RunConfig, as_of: AsOf) -> Result<Brief, Error> {
+        Prepared::new(config)?.brief(as_of)
+    }
+}
+
+impl<'a> Prepared<'a> {
+    /// Loads rules, templates and data, and computes every metric and rule over the calendar.
+    pub fn new(config: &'a RunConfig) -> Result<Self, Error> {
         let rules = RuleSet::load(&config.rules_dir, config)?;
         let narrator = Narrator::new(config.templates_dir.as_deref(), &rules, config.locale)?;
         let data = Dataset::load(config)?;
-        let (first, last) = match (data.calendar.first(), data.calendar.last()) {
+        let mut wanted: BTreeSet<Metric> = rules.metrics();
+        let table_rows = comparison_rows(config);
+        wanted.extend(
+            table_rows
+                .iter()
+                .flat_map(|r| r.per_index.iter().flatten().cloned()),
+        );
+        let mut frame = metrics::compute(&data, &wanted)?;
+        let held = rules.evaluate(&mut frame)?;
+        Ok(Prepared {
+            config,
+            rules,
+            narrator,
+            data,
+            table_rows,
+            frame,
+            held,
+        })
+    }
+
+    /// The brief for `as_of`.
+    pub fn brief(&self, as_of: AsOf) -> Result<Brief, Error> {
+        let Prepared {
+            config,
+            rules,
+            narrator,
+            data,
+            table_rows: rows,
+            frame,
+            held,
+        } = self;
+        let (first, last) = match (frame.calendar.first(), frame.calendar.last()) {
             (Some(f), Some(l)) => (*f, *l),
             _ => unreachable!(
                 "a run file always has an index source, and readers reject empty files"
@@ -144,23 +203,14 @@ impl Brief {
             }
             AsOf::Date(d) => d,
         };
-
-        let mut wanted: BTreeSet<Metric> = rules.metrics();
-        let rows = comparison_rows(config);
-        wanted.extend(
-            rows.iter()
-                .flat_map(|r| r.per_index.iter().flatten().cloned()),
-        );
-        let mut frame = metrics::compute(&data, &wanted)?;
-        let held = rules.evaluate(&mut frame)?;
         let row = frame
             .row_on_or_before(asked)
             .expect("asked is within the calendar");
         let data_as_of = frame.calendar[row];
 
         let mut warnings = data.warnings.clone();
-        stale_sources(&data, data_as_of, &mut warnings);
-        let findings = rules.findings(&held, &frame, row, &mut warnings);
+        stale_sources(data, data_as_of, &mut warnings);
+        let findings = rules.findings(held, frame, row, &mut warnings);
         let selection = select::select(findings);
 
         let names = display_names(config);
@@ -279,6 +329,9 @@ impl Brief {
         })
     }
 
+}
+
+impl Brief {
     /// The brief in one format.
     pub fn render(&self, format: OutputFormat) -> String {
         match format {
@@ -301,6 +354,9 @@ fn display_names(config: &RunConfig) -> BTreeMap<String, String> {
         .iter()
         .map(|s| (s.symbol.clone(), s.name.clone()))
         .collect();
+    for (key, group) in &config.groups {
+        names.insert(key.clone(), group.name.clone());
+    }
     for (alias, symbol) in &config.universe {
         if let Some(s) = config.resolve(symbol) {
             names.insert(alias.clone(), s.name.clone());
@@ -321,7 +377,7 @@ fn stale_sources(data: &Dataset, day: NaiveDate, warnings: &mut Vec<String>) {
                     (day - last).num_days()
                 ))
             }
-            Content::Holdings(_) => {}
+            Content::Holdings(_) | Content::Events(_) | Content::Valuation(_) => {}
             _ if last < day => warnings.push(format!(
                 "{}: no data after {last}; its figures are left out",
                 l.source.name

@@ -138,7 +138,7 @@ struct RawConfig {
     #[serde(default)]
     universe: BTreeMap<String, Option<String>>,
     #[serde(default)]
-    groups: BTreeMap<String, Vec<String>>,
+    groups: BTreeMap<String, Group>,
     #[serde(default)]
     compare: Vec<String>,
     #[serde(default)]
@@ -165,6 +165,16 @@ struct RawSource {
     of: Option<String>,
     as_of: Option<NaiveDate>,
     note: Option<String>,
+}
+
+/// A named group of tickers, such as the largest tech names.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    /// How prose names it ("the Magnificent Seven").
+    pub name: String,
+    /// Its tickers as the holdings files write them.
+    pub tickers: Vec<String>,
 }
 
 /// One data source, validated: its files exist as paths (not yet read).
@@ -211,7 +221,7 @@ pub struct RunConfig {
     /// skipped rather than rejected.
     pub absent: Vec<String>,
     /// Named groups of tickers (e.g. the largest tech names), for `group_weight`.
-    pub groups: BTreeMap<String, Vec<String>>,
+    pub groups: BTreeMap<String, Group>,
     /// Indexes side by side in the comparison table.
     pub compare: Vec<String>,
     /// Formats written when the command line does not say.

@@ -4,7 +4,7 @@
 //! findings that share a `group` exclude each other (only the strongest is kept, so "beat" and
 //! "lagged" over one window never both print); the body keeps at most a few per section.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::rules::{Finding, SECTIONS};
 
@@ -42,6 +42,13 @@ pub fn select(mut findings: Vec<Finding>) -> Selection {
         None => true,
     });
     let is_caveat = |f: &Finding| f.rule.section == "caveats";
+    // A finding the body has no room for is not kept at all, so the JSON lists what prints.
+    let mut per_section: BTreeMap<String, usize> = BTreeMap::new();
+    findings.retain(|f| {
+        let n = per_section.entry(f.rule.section.clone()).or_insert(0);
+        *n += 1;
+        is_caveat(f) || *n <= PER_SECTION
+    });
     let body: Vec<usize> = (0..findings.len())
         .filter(|&i| !is_caveat(&findings[i]))
         .collect();
@@ -53,7 +60,6 @@ pub fn select(mut findings: Vec<Finding>) -> Selection {
                 .iter()
                 .copied()
                 .filter(|&i| findings[i].rule.section == *s)
-                .take(PER_SECTION)
                 .collect();
             (!idx.is_empty()).then(|| (s.to_string(), idx))
         })
@@ -86,6 +92,7 @@ mod tests {
                 says: Says::Snippet(String::new()),
                 takeaway: None,
                 headline: None,
+                show: true,
                 path: "r.yaml".into(),
                 line: 1,
             },

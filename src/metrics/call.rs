@@ -188,12 +188,12 @@ impl Metric {
             "top_weight_change" => M::TopWeightChange(a.holdings(0)?, a.whole(1, false)?),
             "group_weight" => {
                 let group = a.word(1)?;
-                let Some(tickers) = config.groups.get(group) else {
+                let Some(g) = config.groups.get(group) else {
                     return Err(
                         format!("no group '{group}' under 'groups:' in the run file").into(),
                     );
                 };
-                M::GroupWeight(a.holdings(0)?, group.to_string(), tickers.clone())
+                M::GroupWeight(a.holdings(0)?, group.to_string(), g.tickers.clone())
             }
             "hhi" => M::Hhi(a.holdings(0)?),
             "effective_n" => M::EffectiveN(a.holdings(0)?),
@@ -366,7 +366,7 @@ sources:
   - {symbol: QQQ, name: Nasdaq-100, file: qqq.csv, format: yahoo, role: index}
   - {symbol: SPX_M, name: members, file: m.csv, format: matrix, role: members, of: SPY}
 universe: {large_caps: SPY, valuation: ~}
-groups: {giants: [AAPL, MSFT]}
+groups: {giants: {name: the giants, tickers: [AAPL, MSFT]}}
 ";
         RunConfig::parse(Path::new("run.yaml"), text).unwrap()
     }

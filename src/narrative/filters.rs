@@ -85,6 +85,69 @@ pub fn direction(x: f64) -> &'static str {
     }
 }
 
+/// A change in yields: `15 basis points` (always positive; direction is the sentence's job).
+pub fn basis_points(x: f64) -> String {
+    let r = x.abs().round();
+    if r == 1.0 {
+        "1 basis point".into()
+    } else {
+        format!("{r:.0} basis points")
+    }
+}
+
+/// A multiple as people say it: `roughly twice`, `roughly three times`, `2.4 times`.
+pub fn times(x: f64) -> String {
+    let near = |n: f64| (x - n).abs() <= 0.1 * n;
+    if near(2.0) {
+        "roughly twice".into()
+    } else if near(3.0) {
+        "roughly three times".into()
+    } else if near(4.0) {
+        "roughly four times".into()
+    } else {
+        format!("{x:.1} times")
+    }
+}
+
+/// How often: `once`, `twice`, `3 times`.
+pub fn often(n: i64) -> String {
+    match n {
+        1 => "once".into(),
+        2 => "twice".into(),
+        n => format!("{n} times"),
+    }
+}
+
+/// `first` to `tenth`, then `11th`, `22nd`, `23rd`.
+pub fn ordinal(n: i64) -> String {
+    const WORDS: [&str; 10] = [
+        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+        "tenth",
+    ];
+    if (1..=10).contains(&n) {
+        return WORDS[n as usize - 1].into();
+    }
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// A whole number with thousands separators: `2,840`.
+pub fn whole(x: f64) -> String {
+    let s = level(x.round());
+    s.trim_end_matches(".00").to_string()
+}
+
+/// `June 2023`, for monthly figures.
+pub fn month(d: NaiveDate) -> String {
+    d.format("%B %Y").to_string()
+}
+
 fn number(v: &Value, filter: &str) -> TeraResult<f64> {
     v.as_f64().ok_or_else(|| {
         tera::Error::message(format!(
@@ -130,6 +193,44 @@ pub fn register(tera: &mut Tera, locale: Locale) {
         },
     );
     tera.register_filter(
+        "bp",
+        |v: Value, _: Kwargs, _: &State| -> TeraResult<String> {
+            Ok(basis_points(number(&v, "bp")?))
+        },
+    );
+    tera.register_filter(
+        "times",
+        |v: Value, _: Kwargs, _: &State| -> TeraResult<String> { Ok(times(number(&v, "times")?)) },
+    );
+    tera.register_filter(
+        "often",
+        |v: Value, _: Kwargs, _: &State| -> TeraResult<String> {
+            Ok(often(number(&v, "often")?.round() as i64))
+        },
+    );
+    tera.register_filter(
+        "ordinal",
+        |v: Value, _: Kwargs, _: &State| -> TeraResult<String> {
+            Ok(ordinal(number(&v, "ordinal")?.round() as i64))
+        },
+    );
+    tera.register_filter(
+        "whole",
+        |v: Value, _: Kwargs, _: &State| -> TeraResult<String> { Ok(whole(number(&v, "whole")?)) },
+    );
+    tera.register_filter(
+        "month",
+        move |v: Value, _: Kwargs, _: &State| -> TeraResult<String> {
+            let d = v
+                .as_str()
+                .and_then(|s| s.parse::<NaiveDate>().ok())
+                .ok_or_else(|| {
+                    tera::Error::message(format!("filter `month` needs a YYYY-MM-DD date, got {v}"))
+                })?;
+            Ok(month(d))
+        },
+    );
+    tera.register_filter(
         "date",
         move |v: Value, _: Kwargs, _: &State| -> TeraResult<String> {
             let d = v
@@ -163,6 +264,15 @@ mod tests {
         assert_eq!(direction(0.3), "rose");
         assert_eq!(direction(-0.3), "fell");
         assert_eq!(direction(0.01), "was flat");
+        assert_eq!(basis_points(-15.2), "15 basis points");
+        assert_eq!(basis_points(0.6), "1 basis point");
+        assert_eq!(times(2.12), "roughly twice");
+        assert_eq!(times(2.5), "2.5 times");
+        assert_eq!(often(2), "twice");
+        assert_eq!(ordinal(3), "third");
+        assert_eq!(ordinal(22), "22nd");
+        assert_eq!(ordinal(12), "12th");
+        assert_eq!(whole(2839.5), "2,840");
     }
 
     #[test]

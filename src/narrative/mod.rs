@@ -262,6 +262,8 @@ impl Narrator {
             (Some(Value::Number(x)), Kind::Return) => filters::percent(*x, true),
             (Some(Value::Number(x)), Kind::Percent) => filters::percent(*x, false),
             (Some(Value::Number(x)), Kind::Points) => format!("{x:+.1}"),
+            (Some(Value::Number(x)), Kind::BasisPoints) => format!("{x:+.0} bp"),
+            (Some(Value::Number(x)), Kind::Times) => format!("{x:.1}x"),
             (Some(Value::Number(x)), _) => filters::level(*x),
             (Some(Value::Count(n)), _) => n.to_string(),
             (Some(Value::Date(d)), _) => filters::date(*d, self.locale),

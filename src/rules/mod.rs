@@ -173,6 +173,9 @@ pub struct Rule {
     pub takeaway: Option<String>,
     /// A headline (a snippet), if the rule has one.
     pub headline: Option<String>,
+    /// `false` for a signal that other rules read through history metrics (`streak(...)`)
+    /// but that is never a finding of its own.
+    pub show: bool,
     /// Where the rule is written.
     pub path: PathBuf,
     /// The line of its `id:`.
@@ -304,7 +307,7 @@ impl RuleSet {
         warnings: &mut Vec<String>,
     ) -> Vec<Finding> {
         let mut out = Vec::new();
-        for rule in &self.rules {
+        for rule in self.rules.iter().filter(|r| r.show) {
             let holds = held
                 .column(&rule.id)
                 .ok()

@@ -28,6 +28,7 @@ struct RawRule {
     template: Option<String>,
     takeaway: Option<String>,
     headline: Option<String>,
+    show: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -120,13 +121,16 @@ pub fn validate_file(
             );
             problem("section:", msg.into());
         }
+        let show = raw.show.unwrap_or(true);
         let says = match (raw.says, raw.template) {
             (Some(s), None) => Some(Says::Snippet(s)),
             (None, Some(t)) => Some(Says::Template(t)),
+            (None, None) if !show => Some(Says::Snippet(String::new())),
             _ => {
                 problem(
                     "id:",
-                    "needs exactly one of 'says' (a snippet) or 'template' (a file name)"
+                    "needs exactly one of 'says' (a snippet) or 'template' (a file name), \
+                     unless it has 'show: false'"
                         .to_string()
                         .into(),
                 );
@@ -167,6 +171,7 @@ pub fn validate_file(
                 says,
                 takeaway: raw.takeaway,
                 headline: raw.headline,
+                show,
                 path: path.to_path_buf(),
                 line: id_line,
             });

@@ -2,6 +2,7 @@
 //! the demo brief against its golden copy, and figures on the real data in ../shared/data.
 
 mod bad_input;
+mod claims;
 mod golden;
 mod real_data;
 mod support;

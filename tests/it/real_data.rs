@@ -19,7 +19,7 @@ const DATES: &[&str] = &[
     "2025-04-08",
 ];
 
-fn data_dir() -> Option<PathBuf> {
+pub fn data_dir() -> Option<PathBuf> {
     let dir = root().join("../shared/data");
     if dir.join("taeheon-kong_etf-app/SPY.csv").exists() {
         return Some(dir.canonicalize().unwrap());

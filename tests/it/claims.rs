@@ -1,0 +1,228 @@
+//! Every row of GENRE.md's claim table is produced by a shipped rule. On the real data (with an
+//! events calendar this test writes), every rule named for a row holds on some date, and for
+//! each row the brief of one of those dates carries the finding. No date is written here: the
+//! dates come from the rules' own columns.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
+use marketbrief::brief::Prepared;
+use marketbrief::config::RunConfig;
+use marketbrief::AsOf;
+
+use crate::real_data::data_dir;
+use crate::support::{root, scratch};
+
+/// GENRE.md's claim rows, each with the shipped rules that make that kind of claim.
+const CLAIMS: &[(&str, &[&str])] = &[
+    (
+        "period return",
+        &[
+            "small_caps_beat_large_caps_day",
+            "large_caps_big_calendar_month_gain",
+            "large_caps_big_calendar_month_loss",
+        ],
+    ),
+    (
+        "relative return (spread)",
+        &["small_caps_beat_large_caps_month", "tech_beat_small_caps_month"],
+    ),
+    ("return multiple", &["small_caps_double_large_caps_month"]),
+    ("move since an anchor date", &["small_caps_run_since_relative_low"]),
+    (
+        "rarity",
+        &[
+            "small_caps_month_lead_first_in_a_while",
+            "small_caps_widest_month_lead_in_a_year",
+            "curve_turns_positive_after_long_inversion",
+        ],
+    ),
+    ("repeated events", &["small_caps_beat_tech_repeatedly_this_week"]),
+    (
+        "streaks",
+        &[
+            "large_caps_weekly_winning_streak",
+            "small_caps_daily_outperformance_streak",
+        ],
+    ),
+    (
+        "distance from a turning point",
+        &[
+            "large_caps_correction",
+            "large_caps_bear_market",
+            "small_caps_near_bull_market",
+        ],
+    ),
+    (
+        "records",
+        &[
+            "large_caps_record_close",
+            "small_caps_lag_below_high_while_large_caps_at_record",
+        ],
+    ),
+    (
+        "price ratio",
+        &["small_large_ratio_climbs", "small_large_ratio_near_record_low"],
+    ),
+    (
+        "concentration",
+        &[
+            "top10_weight_above_30",
+            "named_group_weight",
+            "top10_weight_rose_between_snapshots",
+            "top10_weight_against_small_caps",
+        ],
+    ),
+    ("sector mix", &["tech_sector_dominates"]),
+    (
+        "breadth",
+        &[
+            "small_caps_breadth_strong",
+            "large_caps_breadth_weak",
+            "large_caps_narrow_near_high",
+            "small_caps_new_highs",
+            "small_caps_new_lows",
+            "small_caps_advancers_outnumber_on_a_down_day",
+        ],
+    ),
+    (
+        "valuation",
+        &[
+            "large_caps_rich_on_trailing_earnings",
+            "cape_in_top_decile",
+            "equal_weight_lags_cap_weight",
+            "equal_weight_leads_cap_weight",
+        ],
+    ),
+    (
+        "rates",
+        &[
+            "ten_year_yield_jumps_this_week",
+            "ten_year_yield_drops_this_week",
+            "curve_inverted",
+        ],
+    ),
+    (
+        "macro catalysts",
+        &["after_softer_inflation_report", "after_hotter_inflation_report"],
+    ),
+    ("episodes from history", &["earlier_small_cap_leads_faded"]),
+];
+
+/// The claim column of GENRE.md's table.
+fn genre_rows() -> Vec<String> {
+    let text = std::fs::read_to_string(root().join("../shared/docs/GENRE.md")).unwrap();
+    let table = text.split("| claim |").nth(1).expect("GENRE.md has its claim table");
+    table
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| l.split('|').nth(1).unwrap().trim().to_string())
+        .collect()
+}
+
+/// The real run file with absolute paths and an events calendar: a softer-than-expected CPI
+/// report on the first trading day after the 10th of odd months of 2023-2024, a hotter one in
+/// even months, dates taken from the SPY file.
+fn real_with_events(dir: &Path, data: &Path) -> PathBuf {
+    let spy = std::fs::read_to_string(data.join("taeheon-kong_etf-app/SPY.csv")).unwrap();
+    let mut events = String::from("date,kind,actual,expected,label\n");
+    let mut month_done = BTreeSet::new();
+    for line in spy.lines().skip(1) {
+        let d: NaiveDate = line[..10].parse().unwrap();
+        if (2023..=2024).contains(&d.year()) && d.day() > 10 && month_done.insert(d.month0() + 12 * d.year() as u32) {
+            let (actual, expected) = if d.month() % 2 == 1 { (3.0, 3.2) } else { (3.4, 3.2) };
+            events.push_str(&format!("{d},CPI,{actual},{expected},test CPI\n"));
+        }
+    }
+    std::fs::write(dir.join("events.csv"), events).unwrap();
+    let text = std::fs::read_to_string(root().join("examples/real/marketbrief.yaml")).unwrap();
+    let text = text
+        .replace("../../../shared/data", &data.display().to_string())
+        .replace("rules: ../../rules", &format!("rules: {}", root().join("rules").display()))
+        .replace("  events: ~", "  events: EVENTS")
+        .replace(
+            "universe:",
+            "  - {symbol: EVENTS, name: test events, file: events.csv, format: events, role: events}\nuniverse:",
+        );
+    let path = dir.join("marketbrief.yaml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn every_genre_claim_is_made_by_a_shipped_rule() {
+    let Some(data) = data_dir() else { return };
+    let rows = genre_rows();
+    let named: Vec<&str> = CLAIMS.iter().map(|c| c.0).collect();
+    assert_eq!(rows, named, "every GENRE.md claim row has shipped rules, in order");
+
+    let dir = scratch("claims");
+    let config = RunConfig::load(&real_with_events(&dir, &data)).unwrap();
+    let run = Prepared::new(&config).unwrap();
+    let ids: BTreeSet<&str> = run.rules.rules.iter().map(|r| r.id.as_str()).collect();
+    for (claim, rules) in CLAIMS {
+        let mut shown = false;
+        for rule in *rules {
+            assert!(ids.contains(rule), "{claim}: no shipped rule '{rule}'");
+            let held = run.held.column(rule).unwrap().bool().unwrap().clone();
+            let days: Vec<usize> = held
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| *h == Some(true))
+                .map(|(i, _)| i)
+                .collect();
+            assert!(!days.is_empty(), "{claim}: rule '{rule}' never holds on the real data");
+            // Up to eight dates spread over the days it holds: selection may leave a finding
+            // out (groups, four per section), but not on all of them.
+            let step = (days.len() / 8).max(1);
+            for &i in days.iter().step_by(step) {
+                let brief = run.brief(AsOf::Date(run.frame.calendar[i])).unwrap();
+                if let Some(f) = brief.json.findings.iter().find(|f| f.rule == *rule) {
+                    assert!(
+                        brief.markdown.contains(&f.text),
+                        "{claim}: {rule} text in the brief\n{}\n---\n{}",
+                        f.text,
+                        brief.markdown
+                    );
+                    assert!(!f.text.contains("{{"), "{claim}: {rule} rendered");
+                    shown = true;
+                    break;
+                }
+            }
+        }
+        assert!(shown, "{claim}: no brief carries a finding of its rules");
+    }
+}
+
+#[test]
+fn eventful_days_mix_six_kinds_of_claim_with_history() {
+    let Some(data) = data_dir() else { return };
+    let dir = scratch("eventful");
+    let config = RunConfig::load(&real_with_events(&dir, &data)).unwrap();
+    let run = Prepared::new(&config).unwrap();
+    let claim_of = |rule: &str| CLAIMS.iter().find(|c| c.1.contains(&rule)).map(|c| c.0);
+    // Days on which a "first time since" or "widest since" rule holds are the candidates.
+    let mut best = (0, String::new());
+    for i in 0..run.frame.calendar.len() {
+        let rarity = CLAIMS[4].1.iter().any(|r| {
+            run.held.column(r).unwrap().bool().unwrap().get(i) == Some(true)
+        });
+        if !rarity {
+            continue;
+        }
+        let brief = run.brief(AsOf::Date(run.frame.calendar[i])).unwrap();
+        let kinds: BTreeSet<&str> = brief
+            .json
+            .findings
+            .iter()
+            .filter_map(|f| claim_of(&f.rule))
+            .collect();
+        if kinds.contains("rarity") && kinds.len() > best.0 {
+            best = (kinds.len(), format!("{}: {kinds:?}", brief.data_as_of));
+        }
+    }
+    eprintln!("richest day with a rarity finding: {}", best.1);
+    assert!(best.0 >= 6, "the richest first-since day mixes only {} kinds", best.0);
+}
