@@ -328,7 +328,6 @@ impl<'a> Prepared<'a> {
             json,
         })
     }
-
 }
 
 impl Brief {

@@ -26,10 +26,16 @@ const CLAIMS: &[(&str, &[&str])] = &[
     ),
     (
         "relative return (spread)",
-        &["small_caps_beat_large_caps_month", "tech_beat_small_caps_month"],
+        &[
+            "small_caps_beat_large_caps_month",
+            "tech_beat_small_caps_month",
+        ],
     ),
     ("return multiple", &["small_caps_double_large_caps_month"]),
-    ("move since an anchor date", &["small_caps_run_since_relative_low"]),
+    (
+        "move since an anchor date",
+        &["small_caps_run_since_relative_low"],
+    ),
     (
         "rarity",
         &[
@@ -38,7 +44,10 @@ const CLAIMS: &[(&str, &[&str])] = &[
             "curve_turns_positive_after_long_inversion",
         ],
     ),
-    ("repeated events", &["small_caps_beat_tech_repeatedly_this_week"]),
+    (
+        "repeated events",
+        &["small_caps_beat_tech_repeatedly_this_week"],
+    ),
     (
         "streaks",
         &[
@@ -63,7 +72,10 @@ const CLAIMS: &[(&str, &[&str])] = &[
     ),
     (
         "price ratio",
-        &["small_large_ratio_climbs", "small_large_ratio_near_record_low"],
+        &[
+            "small_large_ratio_climbs",
+            "small_large_ratio_near_record_low",
+        ],
     ),
     (
         "concentration",
@@ -105,7 +117,10 @@ const CLAIMS: &[(&str, &[&str])] = &[
     ),
     (
         "macro catalysts",
-        &["after_softer_inflation_report", "after_hotter_inflation_report"],
+        &[
+            "after_softer_inflation_report",
+            "after_hotter_inflation_report",
+        ],
     ),
     ("episodes from history", &["earlier_small_cap_leads_faded"]),
 ];
@@ -113,7 +128,10 @@ const CLAIMS: &[(&str, &[&str])] = &[
 /// The claim column of GENRE.md's table.
 fn genre_rows() -> Vec<String> {
     let text = std::fs::read_to_string(root().join("../shared/docs/GENRE.md")).unwrap();
-    let table = text.split("| claim |").nth(1).expect("GENRE.md has its claim table");
+    let table = text
+        .split("| claim |")
+        .nth(1)
+        .expect("GENRE.md has its claim table");
     table
         .lines()
         .skip(2)
@@ -131,8 +149,15 @@ fn real_with_events(dir: &Path, data: &Path) -> PathBuf {
     let mut month_done = BTreeSet::new();
     for line in spy.lines().skip(1) {
         let d: NaiveDate = line[..10].parse().unwrap();
-        if (2023..=2024).contains(&d.year()) && d.day() > 10 && month_done.insert(d.month0() + 12 * d.year() as u32) {
-            let (actual, expected) = if d.month() % 2 == 1 { (3.0, 3.2) } else { (3.4, 3.2) };
+        if (2023..=2024).contains(&d.year())
+            && d.day() > 10
+            && month_done.insert(d.month0() + 12 * d.year() as u32)
+        {
+            let (actual, expected) = if d.month() % 2 == 1 {
+                (3.0, 3.2)
+            } else {
+                (3.4, 3.2)
+            };
             events.push_str(&format!("{d},CPI,{actual},{expected},test CPI\n"));
         }
     }
@@ -156,7 +181,10 @@ fn every_genre_claim_is_made_by_a_shipped_rule() {
     let Some(data) = data_dir() else { return };
     let rows = genre_rows();
     let named: Vec<&str> = CLAIMS.iter().map(|c| c.0).collect();
-    assert_eq!(rows, named, "every GENRE.md claim row has shipped rules, in order");
+    assert_eq!(
+        rows, named,
+        "every GENRE.md claim row has shipped rules, in order"
+    );
 
     let dir = scratch("claims");
     let config = RunConfig::load(&real_with_events(&dir, &data)).unwrap();
@@ -173,7 +201,10 @@ fn every_genre_claim_is_made_by_a_shipped_rule() {
                 .filter(|(_, h)| *h == Some(true))
                 .map(|(i, _)| i)
                 .collect();
-            assert!(!days.is_empty(), "{claim}: rule '{rule}' never holds on the real data");
+            assert!(
+                !days.is_empty(),
+                "{claim}: rule '{rule}' never holds on the real data"
+            );
             // Up to eight dates spread over the days it holds: selection may leave a finding
             // out (groups, four per section), but not on all of them.
             let step = (days.len() / 8).max(1);
@@ -206,9 +237,10 @@ fn eventful_days_mix_six_kinds_of_claim_with_history() {
     // Days on which a "first time since" or "widest since" rule holds are the candidates.
     let mut best = (0, String::new());
     for i in 0..run.frame.calendar.len() {
-        let rarity = CLAIMS[4].1.iter().any(|r| {
-            run.held.column(r).unwrap().bool().unwrap().get(i) == Some(true)
-        });
+        let rarity = CLAIMS[4]
+            .1
+            .iter()
+            .any(|r| run.held.column(r).unwrap().bool().unwrap().get(i) == Some(true));
         if !rarity {
             continue;
         }
@@ -224,5 +256,43 @@ fn eventful_days_mix_six_kinds_of_claim_with_history() {
         }
     }
     eprintln!("richest day with a rarity finding: {}", best.1);
-    assert!(best.0 >= 6, "the richest first-since day mixes only {} kinds", best.0);
+    assert!(
+        best.0 >= 6,
+        "the richest first-since day mixes only {} kinds",
+        best.0
+    );
+}
+
+#[test]
+fn no_rule_or_metric_holds_a_date_literal() {
+    let is_date = |w: &[u8]| {
+        w.len() == 10
+            && w.iter().enumerate().all(|(i, c)| match i {
+                4 | 7 => *c == b'-',
+                _ => c.is_ascii_digit(),
+            })
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("rules"))
+        .unwrap()
+        .chain(std::fs::read_dir(root().join("src/metrics")).unwrap())
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() > 10);
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        // Unit tests may build small frames on dates, and comments may name the epoch; the
+        // code and rule texts may not hold any date.
+        let code = text.split("#[cfg(test)]").next().unwrap();
+        for (n, line) in code.lines().enumerate() {
+            let comment = ["//", "#"].iter().any(|c| line.trim_start().starts_with(c));
+            let found = !comment && line.as_bytes().windows(10).any(is_date);
+            assert!(
+                !found,
+                "{}:{}: a date literal: {line}",
+                path.display(),
+                n + 1
+            );
+        }
+    }
 }

@@ -67,7 +67,10 @@ fn a_user_template_overrides_one_partial_and_keeps_the_rest() {
     let o = run(&["generate", "--config", config.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let md = String::from_utf8(o.stdout).unwrap();
-    let section = md.split("## Before you trade\n\n").nth(1).expect("the user's heading");
+    let section = md
+        .split("## Before you trade\n\n")
+        .nth(1)
+        .expect("the user's heading");
     assert!(section.contains("- Our house caveat.\n"), "{md}");
     assert!(!md.contains("## Caveats"));
     assert!(

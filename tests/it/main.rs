@@ -4,5 +4,6 @@
 mod bad_input;
 mod claims;
 mod golden;
+mod history_real;
 mod real_data;
 mod support;

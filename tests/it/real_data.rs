@@ -33,7 +33,7 @@ pub fn data_dir() -> Option<PathBuf> {
 }
 
 /// (date, close) rows of a one-header Yahoo CSV, read by column name.
-fn yahoo(path: &PathBuf) -> Vec<(NaiveDate, f64)> {
+pub fn yahoo(path: &PathBuf) -> Vec<(NaiveDate, f64)> {
     let text = std::fs::read_to_string(path).unwrap();
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();

@@ -1,0 +1,170 @@
+//! History, turning points, valuation and rates on the real data, each figure recomputed here
+//! from the CSV files with plain arithmetic (not the metric code), for every date in `DATES`
+//! where it is defined.
+
+use chrono::{Datelike, NaiveDate};
+use marketbrief::brief::Prepared;
+use marketbrief::config::RunConfig;
+use marketbrief::metrics::{Hist, Lookback, Metric, MetricFrame, Turn, Valuation, Value, Window};
+
+use crate::real_data::{data_dir, yahoo};
+use crate::support::root;
+
+const DATES: &[&str] = &[
+    "2020-03-23",
+    "2021-02-09",
+    "2022-06-16",
+    "2023-06-15",
+    "2023-12-11",
+    "2024-07-16",
+    "2024-11-11",
+];
+
+fn value(frame: &MetricFrame, m: &Metric, d: NaiveDate) -> Option<Value> {
+    let row = frame.row_on_or_before(d).unwrap();
+    assert_eq!(frame.calendar[row], d, "{d} is a trading day");
+    frame.value(m, row)
+}
+
+fn number(frame: &MetricFrame, m: &Metric, d: NaiveDate) -> f64 {
+    match value(frame, m, d) {
+        Some(Value::Number(x)) => x,
+        other => panic!("{m} on {d}: {other:?}"),
+    }
+}
+
+fn close(a: f64, b: f64, what: &str) {
+    assert!(
+        (a - b).abs() < 1e-6 * b.abs().max(1.0),
+        "{what}: {a} vs {b}"
+    );
+}
+
+/// Last column of a two-column CSV (FRED or similar), blanks skipped.
+fn fred(path: &std::path::Path) -> Vec<(NaiveDate, f64)> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let (d, v) = l.split_once(',')?;
+            Some((d.parse().ok()?, v.trim().parse().ok()?))
+        })
+        .collect()
+}
+
+#[test]
+fn first_since_anchor_trough_pe_and_yield_change_match_the_files() {
+    let Some(data) = data_dir() else { return };
+    let config = RunConfig::load(&root().join("examples/real/marketbrief.yaml")).unwrap();
+    let run = Prepared::new(&config).unwrap();
+    let f = &run.frame;
+    let spy = yahoo(&data.join("taeheon-kong_etf-app/SPY.csv"));
+    let iwm = yahoo(&data.join("taeheon-kong_etf-app/IWM.csv"));
+    assert!(spy.iter().zip(&iwm).all(|(a, b)| a.0 == b.0), "same dates");
+    let shiller =
+        std::fs::read_to_string(data.join("datasets_s-and-p-500/shiller_monthly.csv")).unwrap();
+    let dgs10 = fred(&data.join("chatterjee-aryan_macro_regime_modeling/DGS10.csv"));
+
+    // The 21-session IWM-SPY spread over the files' rows, and where it was above 2 points.
+    let spread = |i: usize| (iwm[i].1 / iwm[i - 21].1 - spy[i].1 / spy[i - 21].1) * 100.0;
+    let lead = |i: usize| i >= 21 && spread(i) > 2.0;
+    let mut checked = [0; 5];
+    for date in DATES {
+        let d: NaiveDate = date.parse().unwrap();
+        let i = spy.iter().position(|r| r.0 == d).unwrap();
+
+        // first_since: the last day before the current run of leads on which it held.
+        let m = Metric::History(Hist::FirstSince, "small_caps_beat_large_caps_month".into());
+        if lead(i) {
+            let start = (0..=i).rev().take_while(|&j| lead(j)).last().unwrap();
+            let want = (0..start).rev().find(|&j| lead(j)).map(|j| spy[j].0);
+            assert_eq!(value(f, &m, d), want.map(Value::Date), "first_since on {d}");
+            checked[0] += 1;
+        } else {
+            assert_eq!(value(f, &m, d), None, "not holding on {d}");
+        }
+
+        // The move since the lowest IWM/SPY ratio of the last 63 sessions (latest on ties).
+        let low = (i + 1 - 63..=i)
+            .min_by(|&a, &b| {
+                let (ra, rb) = (iwm[a].1 / spy[a].1, iwm[b].1 / spy[b].1);
+                ra.partial_cmp(&rb).unwrap().then(b.cmp(&a))
+            })
+            .unwrap();
+        let start = Metric::MoveStart("IWM".into(), "SPY".into(), 63);
+        assert_eq!(
+            value(f, &start, d),
+            Some(Value::Date(spy[low].0)),
+            "move start {d}"
+        );
+        let ret = Metric::MoveReturn("SPY".into(), "IWM".into(), "SPY".into(), 63);
+        close(
+            number(f, &ret, d),
+            (spy[i].1 / spy[low].1 - 1.0) * 100.0,
+            "SPY since",
+        );
+        checked[1] += 1;
+
+        // Percent above the lowest IWM close of the last 252 sessions.
+        let trough = iwm[i + 1 - 252..=i]
+            .iter()
+            .map(|r| r.1)
+            .fold(f64::MAX, f64::min);
+        let m = Metric::Turn(Turn::FromTrough, "IWM".into(), Lookback::Days(252));
+        close(
+            number(f, &m, d),
+            (iwm[i].1 / trough - 1.0) * 100.0,
+            "from trough",
+        );
+        checked[2] += 1;
+
+        // Shiller P/E: the previous month's row, SP500 / Earnings, when earnings are there.
+        let prev = d
+            .with_day(1)
+            .unwrap()
+            .pred_opt()
+            .unwrap()
+            .with_day(1)
+            .unwrap();
+        let row: Vec<f64> = shiller
+            .lines()
+            .find(|l| l.starts_with(&prev.to_string()))
+            .unwrap()
+            .split(',')
+            .skip(1)
+            .map(|x| x.parse().unwrap())
+            .collect();
+        let pe = Metric::Valuation(Valuation::Pe, "SHILLER".into());
+        if row[2] != 0.0 {
+            close(number(f, &pe, d), row[0] / row[2], "P/E");
+            checked[3] += 1;
+        } else {
+            assert_eq!(value(f, &pe, d), None, "no earnings, no P/E on {d}");
+        }
+
+        // 10-year yield change this week, in basis points: the latest observation on or
+        // before the date against the one on or before last week's last trading day.
+        let week = |x: NaiveDate| x.iso_week();
+        let base_day = spy[..i]
+            .iter()
+            .rev()
+            .find(|r| week(r.0) != week(d))
+            .unwrap()
+            .0;
+        let on = |x: NaiveDate| dgs10.iter().rev().find(|r| r.0 <= x).map(|r| r.1).unwrap();
+        let bp = Metric::YieldChange("DGS10".into(), Window::WeekToDate);
+        if d <= dgs10.last().unwrap().0 {
+            close(
+                number(f, &bp, d),
+                (on(d) - on(base_day)) * 100.0,
+                "bp change",
+            );
+            checked[4] += 1;
+        }
+    }
+    assert!(
+        checked.iter().all(|&n| n >= 2),
+        "each figure checked on 2+ dates: {checked:?}"
+    );
+}
