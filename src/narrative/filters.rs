@@ -157,6 +157,16 @@ fn number(v: &Value, filter: &str) -> TeraResult<f64> {
     })
 }
 
+fn day(v: &Value, filter: &str) -> TeraResult<NaiveDate> {
+    v.as_str()
+        .and_then(|s| s.parse::<NaiveDate>().ok())
+        .ok_or_else(|| {
+            tera::Error::message(format!(
+                "filter `{filter}` needs a YYYY-MM-DD date, got {v}"
+            ))
+        })
+}
+
 /// Registers the filters on a Tera instance for one locale.
 pub fn register(tera: &mut Tera, locale: Locale) {
     tera.register_filter(
@@ -220,26 +230,12 @@ pub fn register(tera: &mut Tera, locale: Locale) {
     );
     tera.register_filter(
         "month",
-        move |v: Value, _: Kwargs, _: &State| -> TeraResult<String> {
-            let d = v
-                .as_str()
-                .and_then(|s| s.parse::<NaiveDate>().ok())
-                .ok_or_else(|| {
-                    tera::Error::message(format!("filter `month` needs a YYYY-MM-DD date, got {v}"))
-                })?;
-            Ok(month(d))
-        },
+        |v: Value, _: Kwargs, _: &State| -> TeraResult<String> { Ok(month(day(&v, "month")?)) },
     );
     tera.register_filter(
         "date",
         move |v: Value, _: Kwargs, _: &State| -> TeraResult<String> {
-            let d = v
-                .as_str()
-                .and_then(|s| s.parse::<NaiveDate>().ok())
-                .ok_or_else(|| {
-                    tera::Error::message(format!("filter `date` needs a YYYY-MM-DD date, got {v}"))
-                })?;
-            Ok(date(d, locale))
+            Ok(date(day(&v, "date")?, locale))
         },
     );
 }
