@@ -113,8 +113,8 @@ impl Metric {
         let a = Args { args, config };
         use Metric as M;
         Ok(match name {
-            "close" => M::Close(a.source(0, Role::Index)?),
-            "return" => M::Return(a.source(0, Role::Index)?, a.window(1)?),
+            "close" => M::Close(a.index(0)?),
+            "return" => M::Return(a.index(0)?, a.window(1)?),
             "spread" => M::Spread(a.index(0)?, a.index(1)?, a.window(2)?),
             "multiple" => M::Multiple(a.index(0)?, a.index(1)?, a.window(2)?),
             "ratio" => M::Ratio(a.index(0)?, a.index(1)?),

@@ -261,14 +261,10 @@ pub fn compute(data: &Dataset, wanted: &BTreeSet<Metric>) -> Result<MetricFrame,
         lf = lf.with_columns(derived);
     }
     let frame = lf.collect()?;
-    let kinds = frame
-        .get_column_names()
+    let kinds = all
         .iter()
-        .filter_map(|n| {
-            all.iter()
-                .find(|m| m.to_string() == n.as_str())
-                .map(|m| (n.to_string(), m.kind()))
-        })
+        .map(|m| (m.to_string(), m.kind()))
+        .filter(|(name, _)| frame.column(name).is_ok())
         .collect();
     let mut out = MetricFrame {
         frame,

@@ -68,12 +68,12 @@ pub fn percentile(v: &[Option<f64>], lookback: Lookback) -> Vec<Option<f64>> {
                 }
                 Lookback::All => 0,
             };
-            let earlier: Vec<f64> = v[from..t].iter().flatten().copied().collect();
-            if earlier.len() < MIN_HISTORY {
-                return None;
+            let (mut earlier, mut below) = (0usize, 0usize);
+            for x in v[from..t].iter().flatten() {
+                earlier += 1;
+                below += usize::from(*x < now);
             }
-            let below = earlier.iter().filter(|x| **x < now).count();
-            Some(100.0 * below as f64 / earlier.len() as f64)
+            (earlier >= MIN_HISTORY).then(|| 100.0 * below as f64 / earlier as f64)
         })
         .collect()
 }
