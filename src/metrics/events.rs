@@ -42,14 +42,12 @@ pub fn column<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::RunConfig;
-    use crate::data::{Event, Loaded};
+    use crate::data::Event;
+    use crate::metrics::tests::dataset_of;
 
     #[test]
     fn the_latest_event_of_its_kind() {
         let d = |s: &str| s.parse::<NaiveDate>().unwrap();
-        let text = "rules: r\nsources:\n  - {symbol: X, name: X, file: x.csv, format: yahoo, role: index}\n  - {symbol: E, name: E, file: e.csv, format: events, role: events}\n";
-        let config = RunConfig::parse(std::path::Path::new("run.yaml"), text).unwrap();
         let ev = |date: &str, kind: &str, actual, expected| Event {
             date: d(date),
             kind: kind.into(),
@@ -57,18 +55,12 @@ mod tests {
             expected,
             label: None,
         };
-        let data = Dataset {
-            calendar: vec![],
-            sources: vec![Loaded {
-                source: config.sources[1].clone(),
-                content: Content::Events(vec![
-                    ev("2024-06-12", "CPI", 3.3, Some(3.4)),
-                    ev("2024-07-05", "payrolls", 206.0, Some(190.0)),
-                    ev("2024-07-11", "CPI", 3.0, None),
-                ]),
-            }],
-            warnings: vec![],
-        };
+        let events = vec![
+            ev("2024-06-12", "CPI", 3.3, Some(3.4)),
+            ev("2024-07-05", "payrolls", 206.0, Some(190.0)),
+            ev("2024-07-11", "CPI", 3.0, None),
+        ];
+        let data = dataset_of("E", "events", "events", Content::Events(events));
         let calendar = [d("2024-06-11"), d("2024-07-10"), d("2024-07-11")];
         let get = |f| {
             column(

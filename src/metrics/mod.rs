@@ -305,6 +305,23 @@ pub(crate) mod tests {
     use super::*;
     use chrono::{Datelike, Weekday};
 
+    /// A dataset holding one source, `symbol`, read as `format` in `role`, with `content`.
+    pub fn dataset_of(symbol: &str, format: &str, role: &str, content: Content) -> Dataset {
+        let text = format!(
+            "rules: r\nsources:\n  - {{symbol: X, name: X, file: x.csv, format: yahoo, role: index}}\n  - {{symbol: {symbol}, name: {symbol}, file: f.csv, format: {format}, role: {role}}}\n"
+        );
+        let config =
+            crate::config::RunConfig::parse(std::path::Path::new("run.yaml"), &text).unwrap();
+        Dataset {
+            calendar: vec![],
+            sources: vec![crate::data::Loaded {
+                source: config.sources[1].clone(),
+                content,
+            }],
+            warnings: vec![],
+        }
+    }
+
     /// A frame over the weekdays from Monday 2024-01-01, with the named columns.
     pub fn frame_of(cols: &[(&str, Vec<f64>)]) -> MetricFrame {
         let rows = cols.first().map_or(0, |c| c.1.len());

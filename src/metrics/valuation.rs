@@ -43,28 +43,19 @@ pub fn column<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::RunConfig;
-    use crate::data::{Loaded, Monthly};
+    use crate::data::Monthly;
+    use crate::metrics::tests::dataset_of;
 
     #[test]
     fn a_month_counts_from_the_next_month_on() {
         let d = |s: &str| s.parse::<NaiveDate>().unwrap();
-        let text = "rules: r\nsources:\n  - {symbol: X, name: X, file: x.csv, format: yahoo, role: index}\n  - {symbol: V, name: V, file: v.csv, format: shiller, role: valuation}\n";
-        let config = RunConfig::parse(std::path::Path::new("run.yaml"), text).unwrap();
         let monthly = Monthly {
             dates: vec![d("2023-05-01"), d("2023-06-01")],
             price: vec![Some(4000.0), Some(4400.0)],
             earnings: vec![Some(200.0), None],
             cape: vec![Some(29.0), Some(30.0)],
         };
-        let data = Dataset {
-            calendar: vec![],
-            sources: vec![Loaded {
-                source: config.sources[1].clone(),
-                content: Content::Valuation(monthly),
-            }],
-            warnings: vec![],
-        };
+        let data = dataset_of("V", "shiller", "valuation", Content::Valuation(monthly));
         let calendar = [d("2023-05-31"), d("2023-06-01"), d("2023-07-03")];
         let get = |v| {
             column(&data, &Metric::Valuation(v, "V".into()), &calendar)
