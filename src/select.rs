@@ -1,17 +1,22 @@
 //! Which findings make the brief, and in what order.
 //!
-//! The strongest finding (highest priority, then rule id for a stable order) is the headline;
-//! findings that share a `group` exclude each other (only the strongest is kept, so "beat" and
-//! "lagged" over one window never both print); the body keeps at most a few per section.
+//! Findings rank by priority, then by strength (how far past its thresholds the condition
+//! is), then by rule id for a stable order. Then, strongest first:
+//! - **contradictions** go: findings that share a `group` exclude each other, so "led" and
+//!   "trailed" over one window never both print;
+//! - **repeats** merge: a finding whose facts are all facts of findings already kept states
+//!   nothing new and is merged into them;
+//! - the **budget** of the run file's `style:` caps each section and the whole body;
+//! - a caveat with `applies_to` stays only when a finding of those sections printed.
+//!
+//! The strongest body finding is the headline, the next few are the key takeaways, and the
+//! kept findings' `watch` lines make the closing.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::config::Budget;
+use crate::metrics::Metric;
 use crate::rules::{Finding, SECTIONS};
-
-/// How many findings a body section keeps.
-pub const PER_SECTION: usize = 4;
-/// How many key takeaways a brief has at most.
-pub const TAKEAWAYS: usize = 5;
 
 /// The findings of a brief, placed.
 #[derive(Debug, Clone, Default)]
@@ -20,38 +25,92 @@ pub struct Selection {
     pub kept: Vec<Finding>,
     /// Index into `kept` of the headline finding, if any finding is not a caveat.
     pub headline: Option<usize>,
-    /// Indexes into `kept` of the key takeaways.
+    /// Indexes into `kept` of the key takeaways (the findings after the headline).
     pub takeaways: Vec<usize>,
     /// Body sections in print order, each with indexes into `kept`.
     pub sections: Vec<(String, Vec<usize>)>,
     /// Indexes into `kept` of caveat findings.
     pub caveats: Vec<usize>,
+    /// Indexes into `kept` of the findings whose `watch` lines close the brief.
+    pub watch: Vec<usize>,
+    /// Findings that held but do not print: (rule id, why).
+    pub dropped: Vec<(String, String)>,
 }
 
-/// Ranks, de-duplicates and places findings.
-pub fn select(mut findings: Vec<Finding>) -> Selection {
+fn is_caveat(f: &Finding) -> bool {
+    f.rule.section == "caveats"
+}
+
+fn fact_metrics(f: &Finding) -> BTreeSet<&Metric> {
+    f.rule.facts.values().collect()
+}
+
+/// Ranks, de-duplicates and places findings within `budget`.
+pub fn select(mut findings: Vec<Finding>, budget: &Budget) -> Selection {
     findings.sort_by(|a, b| {
         b.rule
             .priority
             .cmp(&a.rule.priority)
+            .then_with(|| b.strength.total_cmp(&a.strength))
             .then_with(|| a.rule.id.cmp(&b.rule.id))
     });
-    let mut groups = BTreeSet::new();
-    findings.retain(|f| match &f.rule.group {
-        Some(g) => groups.insert(g.clone()),
-        None => true,
-    });
-    let is_caveat = |f: &Finding| f.rule.section == "caveats";
-    // A finding the body has no room for is not kept at all, so the JSON lists what prints.
+    let mut kept: Vec<Finding> = Vec::new();
+    let mut dropped = Vec::new();
+    let mut groups: BTreeMap<String, String> = BTreeMap::new();
     let mut per_section: BTreeMap<String, usize> = BTreeMap::new();
-    findings.retain(|f| {
+    let mut body = 0;
+    for f in findings {
+        let id = f.rule.id.clone();
+        if let Some(g) = &f.rule.group {
+            if let Some(winner) = groups.get(g) {
+                dropped.push((id, format!("contradicts or repeats '{winner}' (group {g})")));
+                continue;
+            }
+            groups.insert(g.clone(), id.clone());
+        }
+        let mine = fact_metrics(&f);
+        let alike: Vec<&Finding> = kept
+            .iter()
+            .filter(|k| is_caveat(k) == is_caveat(&f))
+            .collect();
+        let stated: BTreeSet<&Metric> = alike.iter().flat_map(|k| fact_metrics(k)).collect();
+        if !mine.is_empty() && mine.is_subset(&stated) {
+            let by: Vec<&str> = alike
+                .iter()
+                .filter(|k| !fact_metrics(k).is_disjoint(&mine))
+                .map(|k| k.rule.id.as_str())
+                .collect();
+            dropped.push((id, format!("states only facts of '{}'", by.join("', '"))));
+            continue;
+        }
         let n = per_section.entry(f.rule.section.clone()).or_insert(0);
+        if *n >= budget.per_section || !is_caveat(&f) && body >= budget.total {
+            dropped.push((id, "over the length budget".into()));
+            continue;
+        }
         *n += 1;
-        is_caveat(f) || *n <= PER_SECTION
-    });
-    let body: Vec<usize> = (0..findings.len())
-        .filter(|&i| !is_caveat(&findings[i]))
+        body += usize::from(!is_caveat(&f));
+        kept.push(f);
+    }
+    let printed: BTreeSet<String> = kept
+        .iter()
+        .filter(|f| !is_caveat(f))
+        .map(|f| f.rule.section.clone())
         .collect();
+    kept.retain(|f| {
+        let applies =
+            f.rule.applies_to.is_empty() || f.rule.applies_to.iter().any(|s| printed.contains(s));
+        if !applies {
+            let about = f.rule.applies_to.join(", ");
+            dropped.push((f.rule.id.clone(), format!("nothing printed about {about}")));
+        }
+        applies
+    });
+    place(kept, dropped, budget)
+}
+
+fn place(kept: Vec<Finding>, dropped: Vec<(String, String)>, budget: &Budget) -> Selection {
+    let body: Vec<usize> = (0..kept.len()).filter(|&i| !is_caveat(&kept[i])).collect();
     let sections = SECTIONS
         .iter()
         .filter(|s| **s != "caveats")
@@ -59,25 +118,46 @@ pub fn select(mut findings: Vec<Finding>) -> Selection {
             let idx: Vec<usize> = body
                 .iter()
                 .copied()
-                .filter(|&i| findings[i].rule.section == *s)
+                .filter(|&i| kept[i].rule.section == *s)
                 .collect();
             (!idx.is_empty()).then(|| (s.to_string(), idx))
         })
         .collect();
     Selection {
         headline: body.first().copied(),
-        takeaways: body.iter().copied().take(TAKEAWAYS).collect(),
-        caveats: (0..findings.len())
-            .filter(|&i| is_caveat(&findings[i]))
+        takeaways: body
+            .iter()
+            .copied()
+            .skip(1)
+            .take(budget.takeaways)
+            .collect(),
+        caveats: (0..kept.len()).filter(|&i| is_caveat(&kept[i])).collect(),
+        watch: body
+            .iter()
+            .copied()
+            .filter(|&i| !kept[i].rule.watch.is_empty())
+            .take(budget.watch)
             .collect(),
         sections,
-        kept: findings,
+        kept,
+        dropped,
+    }
+}
+
+impl Selection {
+    /// Adds caveats found after selection (the data's own limits), after the rules' ones.
+    pub fn add_caveats(&mut self, extra: Vec<Finding>) {
+        for f in extra {
+            self.caveats.push(self.kept.len());
+            self.kept.push(f);
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::Window;
     use crate::rules::{Condition, Rule, Says};
 
     fn finding(id: &str, section: &str, priority: i64, group: Option<&str>) -> Finding {
@@ -88,33 +168,119 @@ mod tests {
                 priority,
                 group: group.map(Into::into),
                 when: Condition::All(vec![]),
-                facts: Default::default(),
-                says: Says::Snippet(String::new()),
-                takeaway: None,
-                headline: None,
+                facts: [(id.to_string(), Metric::Close(id.into()))].into(),
+                says: Says::Snippet(vec![String::new()]),
+                takeaway: vec![],
+                headline: vec![],
+                watch: vec![],
+                applies_to: vec![],
                 show: true,
                 path: "r.yaml".into(),
                 line: 1,
             },
             facts: Default::default(),
+            strength: 0.0,
         }
+    }
+
+    fn ids(s: &Selection, idx: &[usize]) -> Vec<String> {
+        idx.iter().map(|&i| s.kept[i].rule.id.clone()).collect()
     }
 
     #[test]
     fn ranks_groups_and_places() {
-        let s = select(vec![
-            finding("breadth_weak", "breadth", 40, None),
-            finding("beat_week", "performance", 70, Some("sl_week")),
-            finding("lag_week", "performance", 60, Some("sl_week")),
-            finding("still_behind", "caveats", 90, None),
-            finding("top10", "concentration", 70, None),
-        ]);
-        let ids: Vec<&str> = s.kept.iter().map(|f| f.rule.id.as_str()).collect();
-        assert_eq!(ids, ["still_behind", "beat_week", "top10", "breadth_weak"]);
+        let mut watched = finding("top10", "concentration", 70, None);
+        watched.rule.watch = vec!["w".into()];
+        let s = select(
+            vec![
+                finding("breadth_weak", "breadth", 40, None),
+                finding("beat_week", "performance", 70, Some("sl_week")),
+                finding("lag_week", "performance", 60, Some("sl_week")),
+                finding("still_behind", "caveats", 90, None),
+                watched,
+                finding("rates", "rates", 20, None),
+            ],
+            &Budget::default(),
+        );
+        let kept: Vec<&str> = s.kept.iter().map(|f| f.rule.id.as_str()).collect();
+        assert_eq!(
+            kept,
+            [
+                "still_behind",
+                "beat_week",
+                "top10",
+                "breadth_weak",
+                "rates"
+            ]
+        );
         assert_eq!(s.headline, Some(1));
-        assert_eq!(s.takeaways, vec![1, 2, 3]);
-        assert_eq!(s.caveats, vec![0]);
+        assert_eq!(ids(&s, &s.takeaways), ["top10", "breadth_weak", "rates"]);
+        assert_eq!(ids(&s, &s.caveats), ["still_behind"]);
+        assert_eq!(ids(&s, &s.watch), ["top10"]);
         let names: Vec<&str> = s.sections.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names, ["performance", "concentration", "breadth"]);
+        assert_eq!(names, ["performance", "concentration", "breadth", "rates"]);
+        assert_eq!(s.dropped[0].0, "lag_week");
+        assert!(s.dropped[0].1.contains("beat_week"), "{:?}", s.dropped);
+    }
+
+    #[test]
+    fn strength_breaks_ties_and_repeats_merge() {
+        let mut weak = finding("weak", "performance", 50, None);
+        weak.strength = 0.2;
+        let mut strong = finding("strong", "performance", 50, None);
+        strong.strength = 1.5;
+        strong
+            .rule
+            .facts
+            .insert("weak".into(), Metric::Close("weak".into()));
+        let s = select(vec![weak, strong], &Budget::default());
+        assert_eq!(ids(&s, &[0]), ["strong"]);
+        assert_eq!(s.kept.len(), 1, "weak states only facts of strong");
+        assert_eq!(
+            s.dropped,
+            [("weak".into(), "states only facts of 'strong'".into())]
+        );
+    }
+
+    #[test]
+    fn budgets_cap_sections_and_the_body() {
+        let many: Vec<Finding> = (0..6)
+            .map(|i| {
+                let mut f = finding(&format!("p{i}"), "performance", 50 - i, None);
+                f.rule.facts =
+                    [("x".into(), Metric::Return(format!("S{i}"), Window::Days(1)))].into();
+                f
+            })
+            .chain([finding("b", "breadth", 10, None)])
+            .collect();
+        let budget = Budget {
+            per_section: 2,
+            total: 3,
+            takeaways: 1,
+            watch: 3,
+        };
+        let s = select(many, &budget);
+        let kept: Vec<&str> = s.kept.iter().map(|f| f.rule.id.as_str()).collect();
+        assert_eq!(kept, ["p0", "p1", "b"]);
+        assert_eq!(ids(&s, &s.takeaways), ["p1"]);
+        assert_eq!(s.dropped.len(), 4);
+    }
+
+    #[test]
+    fn caveats_about_unprinted_sections_go() {
+        let mut about_breadth = finding("thin_members", "caveats", 10, None);
+        about_breadth.rule.applies_to = vec!["breadth".into()];
+        let mut about_perf = finding("young_move", "caveats", 10, None);
+        about_perf.rule.applies_to = vec!["performance".into()];
+        let s = select(
+            vec![
+                finding("beat", "performance", 50, None),
+                about_breadth,
+                about_perf,
+            ],
+            &Budget::default(),
+        );
+        assert_eq!(ids(&s, &s.caveats), ["young_move"]);
+        assert_eq!(s.dropped[0].0, "thin_members");
     }
 }

@@ -7,6 +7,7 @@
 mod anchor;
 mod breadth;
 mod call;
+mod describe;
 mod events;
 mod history;
 mod holdings;

@@ -15,7 +15,7 @@ pub struct SectionCtx {
 }
 
 /// A row of the comparison table, formatted.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct RowCtx {
     /// Row label, e.g. "Month to date".
     pub label: String,
@@ -24,7 +24,7 @@ pub struct RowCtx {
 }
 
 /// The comparison table, formatted.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct TableCtx {
     /// Index display names.
     pub columns: Vec<String>,
@@ -64,8 +64,14 @@ pub struct BriefCtx {
     pub sections: Vec<SectionCtx>,
     /// Caveat paragraphs.
     pub caveats: Vec<String>,
+    /// Lines of the "what to watch" close.
+    pub watch: Vec<String>,
     /// The comparison table.
     pub table: TableCtx,
+    /// The comparison table in fixed-width columns, for the plain-text format.
+    pub table_text: String,
+    /// The run file's disclaimer, for the email formats.
+    pub disclaimer: String,
     /// The data sources.
     pub sources: Vec<SourceCtx>,
     /// Warnings of the run.
@@ -81,6 +87,8 @@ pub struct PageCtx {
     pub headline: String,
     /// The brief as an HTML fragment.
     pub body: String,
+    /// The run file's disclaimer.
+    pub disclaimer: String,
 }
 
 /// The heading of a section.

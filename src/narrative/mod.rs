@@ -5,6 +5,7 @@
 //! snippets are compiled together with the templates at start-up, so that a template mistake
 //! stops the run before any data is read into a brief, with the file and line named.
 
+pub mod check;
 pub mod context;
 pub mod filters;
 
@@ -14,7 +15,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use tera::{Context, ErrorKind, Tera};
 
-use crate::config::Locale;
+use crate::config::{Bands, Locale};
 use crate::metrics::{Kind, Value};
 use crate::rules::{Finding, Rule, RuleSet, Says};
 use context::{RowCtx, TableCtx};
@@ -42,8 +43,32 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/partials/sources.md.tera"),
     ),
     (
+        "partials/watch.md.tera",
+        include_str!("../../templates/partials/watch.md.tera"),
+    ),
+    (
+        "brief.txt.tera",
+        include_str!("../../templates/brief.txt.tera"),
+    ),
+    (
         "page.html.tera",
         include_str!("../../templates/page.html.tera"),
+    ),
+    (
+        "limits/holdings.tera",
+        include_str!("../../templates/limits/holdings.tera"),
+    ),
+    (
+        "limits/members.tera",
+        include_str!("../../templates/limits/members.tera"),
+    ),
+    (
+        "limits/survivorship.tera",
+        include_str!("../../templates/limits/survivorship.tera"),
+    ),
+    (
+        "limits/stale.tera",
+        include_str!("../../templates/limits/stale.tera"),
     ),
 ];
 
@@ -97,6 +122,11 @@ pub struct FindingText {
     pub takeaway: String,
     /// The headline, if this finding leads.
     pub headline: String,
+    /// The line for the "what to watch" close, if the rule has one.
+    pub watch: Option<String>,
+    /// The text of the templates used, outside their tags: figures written there by hand
+    /// ("over 21 sessions") are the template's own, not facts.
+    pub literals: String,
 }
 
 /// A comparison table: one column per index, one row per metric.
@@ -112,7 +142,26 @@ pub struct Table {
 pub struct Narrator {
     tera: Tera,
     origins: BTreeMap<String, Origin>,
+    /// Each template's source, for the fact check's literals.
+    texts: BTreeMap<String, String>,
     locale: Locale,
+}
+
+/// The template name of a rule's `which` text, wording `i`.
+fn wording_name(rule: &str, which: &str, i: usize) -> String {
+    format!("rule/{rule}/{which}/{i}")
+}
+
+/// Which of `n` wordings a rule uses on trading day `day`: a fixed offset from the rule's id
+/// plus the day, so the same date always reads the same and consecutive days differ.
+pub fn wording_index(rule: &str, which: &str, day: usize, n: usize) -> usize {
+    // FNV-1a: stable across runs and platforms, unlike the std hasher.
+    let seed = format!("{rule}/{which}")
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    ((seed % n.max(1) as u64) as usize + day) % n.max(1)
 }
 
 impl Narrator {
@@ -121,6 +170,7 @@ impl Narrator {
         user_dir: Option<&Path>,
         rules: &RuleSet,
         locale: Locale,
+        bands: Bands,
     ) -> Result<Self, NarrativeError> {
         let mut sources: BTreeMap<String, (String, Origin)> = DEFAULT_TEMPLATES
             .iter()
@@ -141,29 +191,34 @@ impl Narrator {
             }
         }
         for rule in &rules.rules {
-            let mut add = |which: &'static str, text: &str| {
-                let origin = Origin::Rule(rule.path.clone(), rule.line, rule.id.clone(), which);
-                sources.insert(
-                    format!("rule/{}/{which}", rule.id),
-                    (text.to_string(), origin),
-                );
+            let mut add = |which: &'static str, texts: &[String]| {
+                for (i, text) in texts.iter().enumerate() {
+                    let origin = Origin::Rule(rule.path.clone(), rule.line, rule.id.clone(), which);
+                    sources.insert(wording_name(&rule.id, which, i), (text.clone(), origin));
+                }
             };
             if let Says::Snippet(s) = &rule.says {
                 add("says", s);
             }
-            if let Some(t) = &rule.takeaway {
-                add("takeaway", t);
-            }
-            if let Some(h) = &rule.headline {
-                add("headline", h);
+            add("takeaway", &rule.takeaway);
+            add("headline", &rule.headline);
+            add("watch", &rule.watch);
+        }
+        if locale == Locale::EnGb {
+            for (text, _) in sources.values_mut() {
+                *text = filters::british_template(text);
             }
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html.tera"]);
-        filters::register(&mut tera, locale);
+        filters::register(&mut tera, locale, bands);
         let origins: BTreeMap<String, Origin> = sources
             .iter()
             .map(|(n, (_, o))| (n.clone(), o.clone()))
+            .collect();
+        let texts: BTreeMap<String, String> = sources
+            .iter()
+            .map(|(n, (t, _))| (n.clone(), t.clone()))
             .collect();
         let narrator_err = |e: tera::Error| locate(&origins, e);
         tera.add_raw_templates(sources.iter().map(|(n, (t, _))| (n.as_str(), t.as_str())))
@@ -183,15 +238,18 @@ impl Narrator {
         Ok(Narrator {
             tera,
             origins,
+            texts,
             locale,
         })
     }
 
-    /// Renders a finding's body, takeaway and headline from its facts and the index names.
+    /// Renders a finding's body, takeaway, headline and watch line from its facts and the
+    /// index names, in the wordings of trading day `day`.
     pub fn finding(
         &self,
         f: &Finding,
         names: &BTreeMap<String, String>,
+        day: usize,
     ) -> Result<FindingText, NarrativeError> {
         let mut ctx = Context::new();
         for (k, v) in &f.facts {
@@ -203,25 +261,49 @@ impl Narrator {
             }
         }
         ctx.insert("names", names);
-        let render = |name: &str| self.render_ctx(name, &ctx).map(|s| sentence_case(s.trim()));
         let rule: &Rule = &f.rule;
-        let text = match &rule.says {
-            Says::Snippet(_) => render(&format!("rule/{}/says", rule.id))?,
-            Says::Template(t) => render(t)?,
+        let mut used = Vec::new();
+        let mut render = |which: &'static str, n: usize| -> Result<String, NarrativeError> {
+            let name = match (&rule.says, which) {
+                (Says::Template(t), "says") => t.clone(),
+                _ => wording_name(&rule.id, which, wording_index(&rule.id, which, day, n)),
+            };
+            let text = self
+                .render_ctx(&name, &ctx)
+                .map(|s| sentence_case(s.trim()))?;
+            used.push(name);
+            Ok(text)
         };
-        let takeaway = match &rule.takeaway {
-            Some(_) => render(&format!("rule/{}/takeaway", rule.id))?,
-            None => text.clone(),
+        let says_n = match &rule.says {
+            Says::Snippet(v) => v.len(),
+            Says::Template(_) => 1,
         };
-        let headline = match &rule.headline {
-            Some(_) => render(&format!("rule/{}/headline", rule.id))?,
+        let text = render("says", says_n)?;
+        let takeaway = match rule.takeaway.len() {
+            0 => text.clone(),
+            n => render("takeaway", n)?,
+        };
+        let headline = match rule.headline.len() {
             // A headline is a claim, not a sentence: no closing full stop.
-            None => takeaway.trim_end_matches('.').to_string(),
+            0 => takeaway.trim_end_matches('.').to_string(),
+            n => render("headline", n)?,
         };
+        let watch = match rule.watch.len() {
+            0 => None,
+            n => Some(render("watch", n)?),
+        };
+        let literals = used
+            .iter()
+            .filter_map(|n| self.texts.get(n))
+            .map(|t| check::plain_text(t))
+            .collect::<Vec<_>>()
+            .join("\n");
         Ok(FindingText {
             text,
             takeaway,
             headline,
+            watch,
+            literals,
         })
     }
 
@@ -235,6 +317,11 @@ impl Narrator {
         self.tera
             .render(name, ctx)
             .map_err(|e| locate(&self.origins, e))
+    }
+
+    /// A date as the run's locale writes it.
+    pub fn date(&self, d: chrono::NaiveDate) -> String {
+        filters::date(d, self.locale)
     }
 
     /// The comparison table as templates see it, every cell in the shared number formats.

@@ -128,6 +128,51 @@ impl Condition {
         }
     }
 
+    /// How far past its thresholds the condition is on `row`: each comparison's margin over
+    /// the size of its threshold (at least 1), the weakest of an `all`, the strongest of an
+    /// `any`, and 0 for `not` or a missing value.
+    pub fn strength(&self, metrics: &MetricFrame, row: usize) -> f64 {
+        let number = |side: &Side| match side {
+            Side::Number(x) => Some(*x),
+            Side::Metric(m) => match metrics.value(m, row)? {
+                Value::Number(x) => Some(x),
+                Value::Count(n) => Some(n as f64),
+                _ => None,
+            },
+        };
+        let strength = match self {
+            Condition::Compare(l, op, r) => {
+                let (Some(a), Some(b)) = (number(l), number(r)) else {
+                    return 0.0;
+                };
+                let past = match op {
+                    Op::Gt | Op::Ge => a - b,
+                    Op::Lt | Op::Le => b - a,
+                    Op::Eq | Op::Ne => 0.0,
+                };
+                let threshold = match (l, r) {
+                    (_, Side::Number(x)) | (Side::Number(x), _) => *x,
+                    _ => b,
+                };
+                past / threshold.abs().max(1.0)
+            }
+            Condition::All(cs) => cs
+                .iter()
+                .map(|c| c.strength(metrics, row))
+                .fold(f64::INFINITY, f64::min),
+            Condition::Any(cs) => cs
+                .iter()
+                .map(|c| c.strength(metrics, row))
+                .fold(0.0, f64::max),
+            Condition::Not(_) => 0.0,
+        };
+        if strength.is_finite() {
+            strength.max(0.0)
+        } else {
+            0.0
+        }
+    }
+
     fn metrics(&self, out: &mut BTreeSet<Metric>) {
         match self {
             Condition::Compare(l, _, r) => {
@@ -146,8 +191,8 @@ impl Condition {
 /// What a rule says when it holds.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Says {
-    /// An inline Tera snippet.
-    Snippet(String),
+    /// Inline Tera snippets: one wording, or several that the brief rotates through by date.
+    Snippet(Vec<String>),
     /// The name of a template in the template folder.
     Template(String),
 }
@@ -169,10 +214,15 @@ pub struct Rule {
     pub facts: BTreeMap<String, Metric>,
     /// The body text.
     pub says: Says,
-    /// A short line for the key takeaways (a snippet), if the rule has one.
-    pub takeaway: Option<String>,
-    /// A headline (a snippet), if the rule has one.
-    pub headline: Option<String>,
+    /// Wordings of a short line for the key takeaways (none: the body text is used).
+    pub takeaway: Vec<String>,
+    /// Wordings of a headline (none: the takeaway, without its full stop).
+    pub headline: Vec<String>,
+    /// Wordings of a line for the "what to watch" close (none: the rule adds no line).
+    pub watch: Vec<String>,
+    /// For caveats: the sections this caveat is about. It prints only when the brief prints
+    /// a finding of one of them (empty: it always may).
+    pub applies_to: Vec<String>,
     /// `false` for a signal that other rules read through history metrics (`streak(...)`)
     /// but that is never a finding of its own.
     pub show: bool,
@@ -189,6 +239,9 @@ pub struct Finding {
     pub rule: Rule,
     /// Fact values on the as-of date.
     pub facts: BTreeMap<String, Value>,
+    /// How far past its thresholds the condition is on that date (0 at the threshold, 1 at
+    /// twice it): ranks findings of equal priority.
+    pub strength: f64,
 }
 
 /// All rules of a run, and their boolean columns once evaluated.
@@ -330,6 +383,7 @@ impl RuleSet {
                 out.push(Finding {
                     rule: rule.clone(),
                     facts,
+                    strength: rule.when.strength(metrics, row),
                 });
             } else {
                 warnings.push(format!(

@@ -24,11 +24,35 @@ struct RawRule {
     when: RawCondition,
     #[serde(default)]
     facts: BTreeMap<String, String>,
-    says: Option<String>,
+    says: Option<Wording>,
     template: Option<String>,
-    takeaway: Option<String>,
-    headline: Option<String>,
+    takeaway: Option<Wording>,
+    headline: Option<Wording>,
+    watch: Option<Wording>,
+    #[serde(default)]
+    applies_to: Vec<String>,
     show: Option<bool>,
+}
+
+/// One text, or several wordings of it.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Wording {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Wording {
+    fn is_empty(&self) -> bool {
+        matches!(self, Wording::Many(v) if v.is_empty())
+    }
+
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            Wording::One(s) => vec![s],
+            Wording::Many(v) => v,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -121,16 +145,24 @@ pub fn validate_file(
             );
             problem("section:", msg.into());
         }
+        for s in raw
+            .applies_to
+            .iter()
+            .filter(|s| !SECTIONS.contains(&s.as_str()))
+        {
+            let msg = format!("applies_to: unknown section '{s}'");
+            problem("applies_to:", msg.into());
+        }
         let show = raw.show.unwrap_or(true);
         let says = match (raw.says, raw.template) {
-            (Some(s), None) => Some(Says::Snippet(s)),
+            (Some(s), None) if !s.is_empty() => Some(Says::Snippet(s.into_vec())),
             (None, Some(t)) => Some(Says::Template(t)),
-            (None, None) if !show => Some(Says::Snippet(String::new())),
+            (None, None) if !show => Some(Says::Snippet(vec![String::new()])),
             _ => {
                 problem(
                     "id:",
-                    "needs exactly one of 'says' (a snippet) or 'template' (a file name), \
-                     unless it has 'show: false'"
+                    "needs exactly one of 'says' (a snippet or a list of wordings) or 'template' \
+                     (a file name), unless it has 'show: false'"
                         .to_string()
                         .into(),
                 );
@@ -169,8 +201,10 @@ pub fn validate_file(
                 when,
                 facts,
                 says,
-                takeaway: raw.takeaway,
-                headline: raw.headline,
+                takeaway: raw.takeaway.map_or_else(Vec::new, Wording::into_vec),
+                headline: raw.headline.map_or_else(Vec::new, Wording::into_vec),
+                watch: raw.watch.map_or_else(Vec::new, Wording::into_vec),
+                applies_to: raw.applies_to,
                 show,
                 path: path.to_path_buf(),
                 line: id_line,

@@ -12,6 +12,9 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+mod style;
+pub use style::{Band, Bands, Budget, Style};
+
 /// Everything that can be wrong with a run file.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -101,17 +104,20 @@ pub enum OutputFormat {
     Md,
     /// A standalone HTML page.
     Html,
-    /// The JSON contract for programs.
+    /// The JSON contract for programs, with each sentence's provenance.
     Json,
+    /// Plain text wrapped for email bodies.
+    Txt,
 }
 
 impl OutputFormat {
-    /// Parses `md`, `html` or `json`.
+    /// Parses `md`, `html`, `json` or `txt`.
     pub fn parse(s: &str) -> Option<Self> {
         match s.trim() {
             "md" | "markdown" => Some(Self::Md),
             "html" => Some(Self::Html),
             "json" => Some(Self::Json),
+            "txt" | "text" => Some(Self::Txt),
             _ => None,
         }
     }
@@ -122,6 +128,7 @@ impl OutputFormat {
             Self::Md => "md",
             Self::Html => "html",
             Self::Json => "json",
+            Self::Txt => "txt",
         }
     }
 }
@@ -143,6 +150,8 @@ struct RawConfig {
     compare: Vec<String>,
     #[serde(default)]
     outputs: RawOutputs,
+    #[serde(default)]
+    style: Style,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -228,6 +237,8 @@ pub struct RunConfig {
     pub formats: Vec<OutputFormat>,
     /// Output folder when the command line does not say.
     pub out_dir: Option<PathBuf>,
+    /// Length budgets, direction bands, tags and the disclaimer.
+    pub style: Style,
 }
 
 impl RunConfig {
@@ -345,6 +356,9 @@ impl RunConfig {
             }
             compare.push(sym.clone());
         }
+        if let Some((key, message)) = raw.style.problem() {
+            return Err(invalid(key, message));
+        }
         Ok(RunConfig {
             path: path.to_path_buf(),
             title: raw.title.unwrap_or_else(|| "Market brief".to_string()),
@@ -361,6 +375,7 @@ impl RunConfig {
                 .formats
                 .unwrap_or_else(|| vec![OutputFormat::Md]),
             out_dir: raw.outputs.dir.map(|d| base.join(d)),
+            style: raw.style,
         })
     }
 

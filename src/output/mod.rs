@@ -1,56 +1,29 @@
-//! The brief's files: Markdown as rendered, HTML through pulldown-cmark, and the JSON contract.
+//! The brief's files: Markdown with front matter, HTML through pulldown-cmark, plain text for
+//! email bodies, and the JSON contract with provenance.
 //!
 //! Everything is rendered in memory first; files are written only when every format has
 //! rendered, each to a temporary name then renamed, so a failed run leaves no half-written
 //! brief behind.
 
-use std::collections::BTreeMap;
+pub mod json;
+pub mod text;
+
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
 use crate::config::OutputFormat;
-use crate::metrics::Value;
+pub use json::{json_value, JsonBrief};
 
-/// One finding in the JSON contract.
-#[derive(Debug, Clone, Serialize)]
-pub struct JsonFinding {
-    /// Rule id.
-    pub rule: String,
-    /// Section.
-    pub section: String,
-    /// Priority.
-    pub priority: i64,
-    /// Rendered body text.
-    pub text: String,
-    /// Named facts: numbers as numbers, dates as ISO strings.
-    pub facts: BTreeMap<String, serde_json::Value>,
-}
-
-/// The JSON contract: stable field names, numbers as numbers, dates as ISO strings.
-#[derive(Debug, Clone, Serialize)]
-pub struct JsonBrief {
-    /// The date asked for.
-    pub as_of: String,
-    /// The trading day the figures are from (the last on or before `as_of`).
-    pub data_as_of: String,
-    /// The headline, or null on a day when no rule held.
-    pub headline: Option<String>,
-    /// Findings, strongest first.
-    pub findings: Vec<JsonFinding>,
-    /// Things the reader should know (stale sources, findings left out).
-    pub warnings: Vec<String>,
-}
-
-/// A fact value as JSON.
-pub fn json_value(v: &Value) -> serde_json::Value {
-    match v {
-        Value::Number(x) => serde_json::Number::from_f64(*x)
-            .map_or(serde_json::Value::Null, serde_json::Value::Number),
-        Value::Count(n) => serde_json::Value::from(*n),
-        Value::Date(d) => serde_json::Value::String(d.to_string()),
-        Value::Text(s) => serde_json::Value::String(s.clone()),
-    }
+/// Front matter that static-site and newsletter tools read: title, date, tags, summary.
+/// Strings are written as JSON strings, which YAML reads as they are.
+pub fn front_matter(title: &str, date: &str, tags: &[String], summary: &str) -> String {
+    let quote = |s: &str| serde_json::to_string(s).expect("strings serialize");
+    let tags: Vec<String> = tags.iter().map(|t| quote(t)).collect();
+    format!(
+        "---\ntitle: {}\ndate: {date}\ntags: [{}]\nsummary: {}\n---\n\n",
+        quote(title),
+        tags.join(", "),
+        quote(summary)
+    )
 }
 
 /// Removes runs of blank lines that template loops leave behind (never inside a table,
@@ -116,6 +89,7 @@ pub fn write_all(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::Value;
 
     #[test]
     fn blank_runs_collapse_and_tables_render() {
@@ -128,6 +102,28 @@ mod tests {
                 || html.contains("<td align=\"right\">1</td>"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn front_matter_is_yaml_with_escaped_strings() {
+        let fm = front_matter(
+            "Small caps \"pull\" ahead: 2.1 points",
+            "2024-07-16",
+            &["markets".into(), "breadth".into()],
+            "A: b",
+        );
+        assert_eq!(
+            fm,
+            "---\ntitle: \"Small caps \\\"pull\\\" ahead: 2.1 points\"\ndate: 2024-07-16\n\
+             tags: [\"markets\", \"breadth\"]\nsummary: \"A: b\"\n---\n\n"
+        );
+        let yaml: serde_norway::Value =
+            serde_norway::from_str(fm.trim().trim_matches('-')).unwrap();
+        assert_eq!(
+            yaml["title"].as_str(),
+            Some("Small caps \"pull\" ahead: 2.1 points")
+        );
+        assert_eq!(yaml["tags"][1].as_str(), Some("breadth"));
     }
 
     #[test]

@@ -1,0 +1,167 @@
+//! Caveats from the data's own limits, added after selection because each depends on what the
+//! brief prints: the age of the holdings snapshot behind a concentration figure, members left
+//! out of breadth for lack of history, a member list fixed on one date (survivorship), and
+//! series that end before the brief's date. Each is a finding of a built-in rule with its own
+//! facts and template (`templates/limits/*.tera`, embedded and overridable), so it goes through the same fact check as any other.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+
+use crate::config::RunConfig;
+use crate::data::{Content, Dataset, Loaded};
+use crate::metrics::{Breadth, Metric, MetricFrame, Value};
+use crate::rules::{Condition, Finding, Rule, Says};
+
+/// A holdings snapshot older than this many days earns a caveat.
+pub const SNAPSHOT_AGE_DAYS: i64 = 7;
+
+fn finding(id: &str, template: &str, facts: Vec<(&str, Value)>) -> Finding {
+    Finding {
+        rule: Rule {
+            id: format!("data_limits/{id}"),
+            section: "caveats".into(),
+            priority: 0,
+            group: None,
+            when: Condition::All(vec![]),
+            facts: BTreeMap::new(),
+            says: Says::Template(template.into()),
+            takeaway: vec![],
+            headline: vec![],
+            watch: vec![],
+            applies_to: vec![],
+            show: true,
+            path: "(built in)".into(),
+            line: 0,
+        },
+        facts: facts.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+        strength: 0.0,
+    }
+}
+
+/// The source a metric reads holdings or members from, if any.
+fn holdings_or_members(m: &Metric) -> Option<&str> {
+    match m {
+        Metric::TopWeight(h, _)
+        | Metric::TopWeightChange(h, _)
+        | Metric::GroupWeight(h, _, _)
+        | Metric::Hhi(h)
+        | Metric::EffectiveN(h)
+        | Metric::SectorWeight(h, _)
+        | Metric::LargestSector(h)
+        | Metric::LargestSectorWeight(h)
+        | Metric::Breadth(_, h, _) => Some(h),
+        _ => None,
+    }
+}
+
+/// The data-limit caveats for a brief on `day` (row `row`) that prints `printed` findings
+/// and reads `table` metrics.
+pub fn caveats<'a>(
+    config: &RunConfig,
+    data: &Dataset,
+    frame: &MetricFrame,
+    row: usize,
+    printed: &'a [Finding],
+    table: impl Iterator<Item = &'a Metric>,
+) -> Vec<Finding> {
+    let day = frame.calendar[row];
+    let read: Vec<&Metric> = printed
+        .iter()
+        .flat_map(|f| f.rule.facts.values())
+        .chain(table)
+        .collect();
+    let sources: BTreeSet<&str> = read.iter().filter_map(|m| holdings_or_members(m)).collect();
+    let mut out = Vec::new();
+    for l in data
+        .sources
+        .iter()
+        .filter(|l| sources.contains(l.source.symbol.as_str()))
+    {
+        let name = || ("source", Value::Text(l.source.name.clone()));
+        match &l.content {
+            Content::Holdings(snaps) => {
+                let Some(s) = snaps.iter().rev().find(|s| s.as_of <= day) else {
+                    continue;
+                };
+                let age = (day - s.as_of).num_days();
+                if age > SNAPSHOT_AGE_DAYS {
+                    let facts = vec![
+                        name(),
+                        ("snapshot", Value::Date(s.as_of)),
+                        ("age", Value::Count(age)),
+                    ];
+                    out.push(finding("holdings_age", "limits/holdings.tera", facts));
+                }
+            }
+            Content::Members(m) => {
+                out.extend(thin_history(l, m, &read, frame, row));
+                if let Some(list) = l.source.as_of.filter(|d| *d != day) {
+                    let facts = vec![name(), ("membership", Value::Date(list))];
+                    out.push(finding("survivorship", "limits/survivorship.tera", facts));
+                }
+            }
+            _ => {}
+        }
+    }
+    out.extend(stale(config, data, day));
+    out
+}
+
+/// Members with prices on the day that lack the history a breadth figure needs.
+fn thin_history(
+    l: &Loaded,
+    m: &crate::data::Members,
+    read: &[&Metric],
+    frame: &MetricFrame,
+    row: usize,
+) -> Option<Finding> {
+    let day = frame.calendar[row];
+    let d = m.dates.iter().rposition(|d| *d <= day)?;
+    let listed = m.closes.iter().filter(|c| c[d].is_some()).count() as i64;
+    let (days, counted) = read
+        .iter()
+        .filter_map(|x| match x {
+            Metric::Breadth(_, s, n) if *s == l.source.symbol && *n > 1 => Some(*n),
+            _ => None,
+        })
+        .max()
+        .and_then(|n| {
+            let counted = Metric::Breadth(Breadth::Counted, l.source.symbol.clone(), n);
+            match frame.value(&counted, row)? {
+                Value::Count(c) => Some((n, c)),
+                _ => None,
+            }
+        })?;
+    (counted < listed).then(|| {
+        let facts = vec![
+            ("source", Value::Text(l.source.name.clone())),
+            ("listed", Value::Count(listed)),
+            ("counted", Value::Count(counted)),
+            ("left_out", Value::Count(listed - counted)),
+            ("days", Value::Count(days as i64)),
+        ];
+        finding("thin_history", "limits/members.tera", facts)
+    })
+}
+
+/// Index and macro series of the run that end before the brief's date.
+fn stale(config: &RunConfig, data: &Dataset, day: NaiveDate) -> Vec<Finding> {
+    let used: BTreeSet<&String> = config
+        .compare
+        .iter()
+        .chain(config.universe.values())
+        .collect();
+    data.sources
+        .iter()
+        .filter(|l| used.contains(&l.source.symbol) && matches!(l.content, Content::Series(_)))
+        .filter_map(|l| {
+            let last = l.last_date().filter(|last| *last < day)?;
+            let facts = vec![
+                ("source", Value::Text(l.source.name.clone())),
+                ("last", Value::Date(last)),
+            ];
+            Some(finding("stale", "limits/stale.tera", facts))
+        })
+        .collect()
+}

@@ -1,0 +1,385 @@
+//! One brief, end to end: run file → data → metrics → rules → selection → words → formats,
+//! then the fact check of every sentence before anything is returned.
+//!
+//! This is the library's front door ([`Brief::generate`]); the CLI only parses arguments,
+//! calls it, and writes what it returns.
+
+mod limits;
+mod provenance;
+mod table;
+mod verify;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use polars::prelude::DataFrame;
+
+use crate::config::{ConfigError, Locale, OutputFormat, RunConfig};
+use crate::data::{Content, DataError, Dataset};
+use crate::metrics::{self, Breadth, Metric, MetricFrame, MetricsError};
+use crate::narrative::check::{Mismatch, Tally};
+use crate::narrative::context::{
+    section_title, BriefCtx, PageCtx, SectionCtx, SourceCtx, TableCtx,
+};
+use crate::narrative::{FindingText, NarrativeError, Narrator, Table};
+use crate::output::{self, JsonBrief};
+use crate::rules::{RuleError, RuleSet};
+use crate::select::{self, Selection};
+use table::TableRow;
+
+/// Which date a brief is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsOf {
+    /// The last trading day in the data.
+    Latest,
+    /// A given date (a non-trading day means the trading day before it).
+    Date(NaiveDate),
+}
+
+/// Anything that stops a brief.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The run file.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A data file.
+    #[error(transparent)]
+    Data(#[from] DataError),
+    /// The rules.
+    #[error(transparent)]
+    Rules(#[from] RuleError),
+    /// Templates and rule texts.
+    #[error(transparent)]
+    Narrative(#[from] NarrativeError),
+    /// Computation.
+    #[error(transparent)]
+    Metrics(#[from] MetricsError),
+    /// A rendered figure or direction word that the facts do not support.
+    #[error(
+        "fact check failed on {date}, rule '{rule}' ({location}): {mismatch}. \
+         This is a template bug; no brief was written"
+    )]
+    FactCheck {
+        /// The brief's date.
+        date: NaiveDate,
+        /// The rule whose text failed (`table` for a table cell).
+        rule: String,
+        /// Where the rule is written.
+        location: String,
+        /// What does not match.
+        mismatch: Mismatch,
+    },
+    /// The as-of date is outside the data.
+    #[error("as-of date {asked} is outside the data, which runs from {first} to {last}")]
+    OutOfRange {
+        /// The date asked for.
+        asked: NaiveDate,
+        /// The first trading day of the data.
+        first: NaiveDate,
+        /// The last trading day of the data.
+        last: NaiveDate,
+    },
+}
+
+impl Error {
+    /// The process exit code for this error: 3 for a problem in what the user wrote (run
+    /// file, rules, templates, including a template that fails the fact check), 4 for a
+    /// problem in the data or the date asked for, 1 otherwise.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Rules(RuleError::Polars(_)) => 1,
+            Error::Config(_) | Error::Rules(_) | Error::Narrative(_) | Error::FactCheck { .. } => 3,
+            Error::Data(_) | Error::OutOfRange { .. } => 4,
+            _ => 1,
+        }
+    }
+}
+
+/// A generated brief, ready to be written in any format.
+#[derive(Debug, Clone)]
+pub struct Brief {
+    /// The trading day the figures are from.
+    pub data_as_of: NaiveDate,
+    /// The Markdown text, with front matter.
+    pub markdown: String,
+    /// The HTML page.
+    pub html: String,
+    /// The plain text for email bodies.
+    pub text: String,
+    /// The JSON contract, with provenance.
+    pub json: JsonBrief,
+}
+
+/// Everything a run computes once, whatever the date: the data, every metric and every rule
+/// over the whole calendar. Briefs for any number of dates are then rows of it.
+pub struct Prepared<'a> {
+    config: &'a RunConfig,
+    /// The validated rules.
+    pub rules: RuleSet,
+    narrator: Narrator,
+    /// The data as read.
+    pub data: Dataset,
+    table_rows: BTreeMap<String, TableRow>,
+    names: BTreeMap<String, String>,
+    /// Every metric, one column each.
+    pub frame: MetricFrame,
+    /// One boolean column per rule: on which dates it holds.
+    pub held: DataFrame,
+}
+
+impl Brief {
+    /// Reads the run file's data and rules and writes the brief for `as_of`.
+    pub fn generate(config: &RunConfig, as_of: AsOf) -> Result<Brief, Error> {
+        Prepared::new(config)?.brief(as_of)
+    }
+
+    /// The brief in one format.
+    pub fn render(&self, format: OutputFormat) -> String {
+        match format {
+            OutputFormat::Md => self.markdown.clone(),
+            OutputFormat::Html => self.html.clone(),
+            OutputFormat::Txt => self.text.clone(),
+            OutputFormat::Json => {
+                let mut s =
+                    serde_json::to_string_pretty(&self.json).expect("plain data serializes");
+                s.push('\n');
+                s
+            }
+        }
+    }
+}
+
+/// A brief's findings in words, with what the fact check verified.
+struct Words {
+    selection: Selection,
+    texts: Vec<FindingText>,
+    table: Table,
+    table_ctx: TableCtx,
+    tally: Tally,
+}
+
+impl<'a> Prepared<'a> {
+    /// Loads rules, templates and data, and computes every metric and rule over the calendar.
+    pub fn new(config: &'a RunConfig) -> Result<Self, Error> {
+        let rules = RuleSet::load(&config.rules_dir, config)?;
+        let narrator = Narrator::new(
+            config.templates_dir.as_deref(),
+            &rules,
+            config.locale,
+            config.style.bands,
+        )?;
+        let data = Dataset::load(config)?;
+        let mut wanted: BTreeSet<Metric> = rules.metrics();
+        let facts: Vec<Metric> = rules
+            .rules
+            .iter()
+            .flat_map(|r| r.facts.values())
+            .cloned()
+            .collect();
+        let table_rows = table::candidates(facts.iter(), config);
+        wanted.extend(table_rows.values().flat_map(|r| r.metrics().cloned()));
+        // The data-limit caveats count the members a breadth figure could use.
+        let counted: Vec<Metric> = wanted
+            .iter()
+            .filter_map(|m| match m {
+                Metric::Breadth(_, s, n) if *n > 1 => {
+                    Some(Metric::Breadth(Breadth::Counted, s.clone(), *n))
+                }
+                _ => None,
+            })
+            .collect();
+        wanted.extend(counted);
+        let mut frame = metrics::compute(&data, &wanted)?;
+        let held = rules.evaluate(&mut frame)?;
+        Ok(Prepared {
+            config,
+            rules,
+            narrator,
+            data,
+            table_rows,
+            names: display_names(config),
+            frame,
+            held,
+        })
+    }
+
+    /// The row of the trading day a brief for `as_of` describes.
+    pub fn row(&self, as_of: AsOf) -> Result<usize, Error> {
+        let cal = &self.frame.calendar;
+        let (first, last) = match (cal.first(), cal.last()) {
+            (Some(f), Some(l)) => (*f, *l),
+            _ => unreachable!(
+                "a run file always has an index source, and readers reject empty files"
+            ),
+        };
+        match as_of {
+            AsOf::Latest => Ok(cal.len() - 1),
+            AsOf::Date(d) if d < first || d > last => Err(Error::OutOfRange {
+                asked: d,
+                first,
+                last,
+            }),
+            AsOf::Date(d) => Ok(self
+                .frame
+                .row_on_or_before(d)
+                .expect("d is within the calendar")),
+        }
+    }
+
+    /// Selects, words and fact-checks the findings of trading day `row`, and fills the
+    /// comparison table with the rows they call for.
+    fn words(&self, row: usize, warnings: &mut Vec<String>) -> Result<Words, Error> {
+        let (config, frame) = (self.config, &self.frame);
+        let findings = self.rules.findings(&self.held, frame, row, warnings);
+        let mut selection = select::select(findings, &config.style.budget);
+        let printed: Vec<_> = (selection.kept.iter())
+            .filter(|f| f.rule.section != "caveats")
+            .cloned()
+            .collect();
+        let chosen = table::choose(&self.table_rows, &printed, config);
+        let read = chosen.iter().flat_map(|r| r.metrics());
+        let extra = limits::caveats(config, &self.data, frame, row, &printed, read);
+        selection.add_caveats(extra);
+        let texts = selection
+            .kept
+            .iter()
+            .map(|f| self.narrator.finding(f, &self.names, row))
+            .collect::<Result<Vec<_>, _>>()?;
+        let date = frame.calendar[row];
+        let bands = config.style.bands;
+        let mut tally = verify::findings(&selection, &texts, &self.names, bands, date)?;
+        let table = table::fill(&chosen, config, &self.names, frame, row);
+        let table_ctx = self.narrator.table(&table);
+        tally += verify::table(&table, &table_ctx, bands, date)?;
+        Ok(Words {
+            selection,
+            texts,
+            table,
+            table_ctx,
+            tally,
+        })
+    }
+
+    /// The brief for `as_of`.
+    pub fn brief(&self, as_of: AsOf) -> Result<Brief, Error> {
+        let (config, frame, narrator) = (self.config, &self.frame, &self.narrator);
+        let row = self.row(as_of)?;
+        let asked = match as_of {
+            AsOf::Latest => frame.calendar[row],
+            AsOf::Date(d) => d,
+        };
+        let data_as_of = frame.calendar[row];
+        let mut warnings = self.data.warnings.clone();
+        let words = self.words(row, &mut warnings)?;
+        let (selection, texts) = (&words.selection, &words.texts);
+
+        let text_of = |idx: &[usize], pick: fn(&FindingText) -> &String| -> Vec<String> {
+            idx.iter().map(|&i| pick(&texts[i]).clone()).collect()
+        };
+        let headline = selection.headline.map(|i| texts[i].headline.clone());
+        let ctx = BriefCtx {
+            title: config.title.clone(),
+            as_of: asked.to_string(),
+            data_as_of: data_as_of.to_string(),
+            headline: headline.clone().unwrap_or_else(|| {
+                "No rule fired: a quiet session by this brief's measures".into()
+            }),
+            takeaways: text_of(&selection.takeaways, |t| &t.takeaway),
+            sections: selection
+                .sections
+                .iter()
+                .map(|(key, idx)| SectionCtx {
+                    key: key.clone(),
+                    title: section_title(key),
+                    paragraphs: text_of(idx, |t| &t.text),
+                })
+                .collect(),
+            caveats: text_of(&selection.caveats, |t| &t.text),
+            watch: selection
+                .watch
+                .iter()
+                .filter_map(|&i| texts[i].watch.clone())
+                .collect(),
+            table_text: output::text::table(&words.table_ctx, &narrator.date(data_as_of)),
+            table: words.table_ctx.clone(),
+            sources: self.sources(),
+            warnings: warnings.clone(),
+            disclaimer: config.style.disclaimer.clone(),
+        };
+        let body = output::tidy_markdown(&narrator.render("brief.md.tera", &ctx)?);
+        let mut tags = config.style.tags.clone();
+        tags.extend(selection.sections.iter().map(|(k, _)| k.clone()));
+        let summary = selection
+            .headline
+            .map_or(ctx.headline.clone(), |i| texts[i].takeaway.clone());
+        let front = output::front_matter(&ctx.headline, &ctx.data_as_of, &tags, &summary);
+        let page = PageCtx {
+            lang: match config.locale {
+                Locale::EnUs => "en-US",
+                Locale::EnGb => "en-GB",
+            },
+            headline: ctx.headline.clone(),
+            body: output::markdown_to_html(&body),
+            disclaimer: ctx.disclaimer.clone(),
+        };
+        let html = narrator.render("page.html.tera", &page)?;
+        let text = output::text::plain(&output::tidy_markdown(
+            &narrator.render("brief.txt.tera", &ctx)?,
+        ));
+        let json = provenance::json(self, &words, &ctx, asked, warnings);
+        Ok(Brief {
+            data_as_of,
+            markdown: front + &body,
+            html,
+            text,
+            json,
+        })
+    }
+
+    /// The data sources as the brief lists them.
+    fn sources(&self) -> Vec<SourceCtx> {
+        self.data
+            .sources
+            .iter()
+            .map(|l| SourceCtx {
+                name: l.source.name.clone(),
+                files: l
+                    .source
+                    .files
+                    .iter()
+                    .map(|f| {
+                        f.file_name()
+                            .unwrap_or_default()
+                            .to_string_lossy()
+                            .into_owned()
+                    })
+                    .collect::<Vec<_>>()
+                    .join("`, `"),
+                coverage: match l.content {
+                    Content::Holdings(_) => "holdings as of",
+                    _ => "data to",
+                },
+                last_date: l.last_date().map(|d| d.to_string()).unwrap_or_default(),
+                note: l.source.note.clone(),
+            })
+            .collect()
+    }
+}
+
+/// Display names by universe name, by symbol and by group key, for rule texts.
+fn display_names(config: &RunConfig) -> BTreeMap<String, String> {
+    let mut names: BTreeMap<String, String> = config
+        .sources
+        .iter()
+        .map(|s| (s.symbol.clone(), s.name.clone()))
+        .collect();
+    for (key, group) in &config.groups {
+        names.insert(key.clone(), group.name.clone());
+    }
+    for (alias, symbol) in &config.universe {
+        if let Some(s) = config.resolve(symbol) {
+            names.insert(alias.clone(), s.name.clone());
+        }
+    }
+    names
+}

@@ -1,0 +1,183 @@
+//! The comparison table: the indexes the run file compares as columns, and as rows the
+//! metrics the brief's findings used, each restated for every compared index (a finding on
+//! the Russell 2000's 21-session return brings a "21 sessions" row with every index's
+//! 21-session return). The day and the year to date are always there for context.
+
+use std::collections::BTreeMap;
+
+use crate::config::{Role, RunConfig};
+use crate::metrics::{Breadth, Kind, Lookback, Metric, MetricFrame, Turn, Valuation, Window};
+use crate::narrative::Table;
+use crate::rules::Finding;
+
+/// Most rows a table has.
+pub const MAX_ROWS: usize = 8;
+
+/// One possible row: its label, how its numbers read, where it sorts, and the metric that
+/// fills it for each compared index (none where an index has no such data).
+#[derive(Debug, Clone)]
+pub struct TableRow {
+    label: String,
+    kind: Kind,
+    order: (u8, usize),
+    per_index: Vec<Option<Metric>>,
+}
+
+impl TableRow {
+    /// The metrics this row reads.
+    pub fn metrics(&self) -> impl Iterator<Item = &Metric> {
+        self.per_index.iter().flatten()
+    }
+}
+
+fn window_label(w: Window) -> (String, usize) {
+    match w {
+        Window::Days(1) => ("Day".into(), 1),
+        Window::Days(n) => (format!("{n} sessions"), n),
+        Window::WeekToDate => ("Week to date".into(), 3),
+        Window::PreviousWeek => ("Previous week".into(), 6),
+        Window::MonthToDate => ("Month to date".into(), 12),
+        Window::PreviousMonth => ("Previous month".into(), 25),
+        Window::QuarterToDate => ("Quarter to date".into(), 40),
+        Window::YearToDate => ("Year to date".into(), 130),
+    }
+}
+
+fn lookback_label(l: Lookback) -> String {
+    match l {
+        Lookback::Days(n) => format!("{n}-day"),
+        Lookback::All => "record".into(),
+    }
+}
+
+/// The row a fact metric brings, if it can be restated for every compared index.
+pub fn row_for(m: &Metric, config: &RunConfig) -> Option<TableRow> {
+    let linked = |s: &String, role| config.linked(s, role).map(|l| l.symbol.clone());
+    let row = |label: String, kind, order, f: &dyn Fn(&String) -> Option<Metric>| TableRow {
+        label,
+        kind,
+        order,
+        per_index: config.compare.iter().map(f).collect(),
+    };
+    let out = match m.clone() {
+        Metric::Return(_, w) | Metric::Spread(_, _, w) | Metric::Multiple(_, _, w) => {
+            let (label, n) = window_label(w);
+            row(label, Kind::Return, (0, n), &|s| {
+                Some(Metric::Return(s.clone(), w))
+            })
+        }
+        Metric::MoveReturn(_, a, b, n) => {
+            row("Since the move began".into(), Kind::Return, (1, n), &|s| {
+                Some(Metric::MoveReturn(s.clone(), a.clone(), b.clone(), n))
+            })
+        }
+        Metric::Turn(t @ (Turn::FromPeak | Turn::FromTrough), _, lb) => {
+            let (what, o) = match t {
+                Turn::FromPeak => ("high", 0),
+                _ => ("low", 1),
+            };
+            row(
+                format!("From {} {what}", lookback_label(lb)),
+                Kind::Return,
+                (2, o),
+                &|s| Some(Metric::Turn(t, s.clone(), lb)),
+            )
+        }
+        Metric::TopWeight(_, n) => row(format!("Top-{n} weight"), Kind::Percent, (3, n), &|s| {
+            linked(s, Role::Holdings).map(|h| Metric::TopWeight(h, n))
+        }),
+        Metric::LargestSector(_) | Metric::LargestSectorWeight(_) => row(
+            "Largest sector weight".into(),
+            Kind::Percent,
+            (4, 0),
+            &|s| linked(s, Role::Holdings).map(Metric::LargestSectorWeight),
+        ),
+        Metric::Breadth(b @ (Breadth::AboveSma | Breadth::AtHigh | Breadth::AtLow), _, n) => {
+            let label = match b {
+                Breadth::AboveSma => format!("Members above {n}-day average"),
+                Breadth::AtHigh => format!("Members at {n}-day highs"),
+                _ => format!("Members at {n}-day lows"),
+            };
+            row(label, Kind::Percent, (5, n), &|s| {
+                linked(s, Role::Members).map(|mm| Metric::Breadth(b, mm, n))
+            })
+        }
+        Metric::Breadth(Breadth::MedianFromHigh, _, n) => row(
+            format!("Median member from {n}-day high"),
+            Kind::Return,
+            (6, n),
+            &|s| linked(s, Role::Members).map(|mm| Metric::Breadth(Breadth::MedianFromHigh, mm, n)),
+        ),
+        Metric::Valuation(v @ (Valuation::Pe | Valuation::Cape), _) => row(
+            match v {
+                Valuation::Pe => "P/E (trailing, Shiller)".into(),
+                _ => "CAPE (Shiller)".into(),
+            },
+            Kind::Level,
+            (7, v as usize),
+            &|s| linked(s, Role::Valuation).map(|src| Metric::Valuation(v, src)),
+        ),
+        _ => return None,
+    };
+    out.per_index.iter().any(Option::is_some).then_some(out)
+}
+
+/// Every row any rule's facts could bring, plus the day and the year to date, by label.
+pub fn candidates<'a>(
+    facts: impl Iterator<Item = &'a Metric>,
+    config: &RunConfig,
+) -> BTreeMap<String, TableRow> {
+    let base = [Window::Days(1), Window::YearToDate]
+        .map(|w| Metric::Return(config.compare.first().cloned().unwrap_or_default(), w));
+    base.iter()
+        .filter_map(|m| row_for(m, config))
+        .chain(facts.filter_map(|m| row_for(m, config)))
+        .map(|r| (r.label.clone(), r))
+        .collect()
+}
+
+/// The rows of one brief's table: the base rows and those of the kept findings' facts, in a
+/// fixed order, at most [`MAX_ROWS`].
+pub fn choose<'c>(
+    candidates: &'c BTreeMap<String, TableRow>,
+    kept: &[Finding],
+    config: &RunConfig,
+) -> Vec<&'c TableRow> {
+    let mut chosen: Vec<&TableRow> = ["Day", "Year to date"]
+        .iter()
+        .filter_map(|l| candidates.get(*l))
+        .collect();
+    for m in kept.iter().flat_map(|f| f.rule.facts.values()) {
+        let Some(r) = row_for(m, config).and_then(|r| candidates.get(&r.label)) else {
+            continue;
+        };
+        if chosen.len() < MAX_ROWS && !chosen.iter().any(|c| c.label == r.label) {
+            chosen.push(r);
+        }
+    }
+    chosen.sort_by_key(|r| r.order);
+    chosen
+}
+
+/// The table with each compared index's values on `row`.
+pub fn fill(
+    chosen: &[&TableRow],
+    config: &RunConfig,
+    names: &BTreeMap<String, String>,
+    frame: &MetricFrame,
+    row: usize,
+) -> Table {
+    Table {
+        columns: config.compare.iter().map(|s| names[s].clone()).collect(),
+        rows: chosen
+            .iter()
+            .map(|r| {
+                let values = r
+                    .per_index
+                    .iter()
+                    .map(|m| m.as_ref().and_then(|m| frame.value(m, row)));
+                (r.label.clone(), r.kind, values.collect())
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,462 @@
+//! The post-render fact check: reads a rendered text back, finds every figure in it (digits,
+//! dates, rounding words such as "just shy of 10%", fractions such as "about a third", counts
+//! and ordinals in words), and matches each to a fact of the finding that produced it, within
+//! the rounding the printed form allows. Direction words ("rose 1.2%") must agree with the
+//! sign of the fact they describe. Figures the template itself writes ("over 21 sessions")
+//! are the template's own and pass as literals. A figure that matches nothing is a template
+//! bug: the brief stops rather than print it.
+//!
+//! This reads text independently of the filters that wrote it: the filters round, this checks
+//! that the rounded text still tells the truth about the full-precision value.
+
+use std::sync::LazyLock;
+
+use chrono::{Datelike, NaiveDate};
+use regex::{Captures, Regex};
+use serde::Serialize;
+
+use super::filters::numbers::{FRACTIONS, FRACTION_TOLERANCE};
+use super::filters::words::{DOWN_WORDS, FLAT_WORDS, ORDINALS, UP_WORDS};
+use crate::config::Bands;
+use crate::metrics::{Kind, Value};
+
+/// A fact a text may state: its value and how to read it.
+#[derive(Debug, Clone, Copy)]
+pub struct Fact<'a> {
+    /// The value, at full precision.
+    pub value: &'a Value,
+    /// How its numbers read (percent, points, basis points...).
+    pub kind: Kind,
+}
+
+/// What the fact check verified.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    /// Texts checked (sentences of findings, table cells).
+    pub texts: usize,
+    /// Numbers (and number words) matched to a fact.
+    pub numbers: usize,
+    /// Dates matched to a fact.
+    pub dates: usize,
+    /// Direction words matched to the sign of their fact.
+    pub directions: usize,
+    /// Figures written by the template itself.
+    pub literals: usize,
+}
+
+impl std::ops::AddAssign for Tally {
+    fn add_assign(&mut self, o: Tally) {
+        self.texts += o.texts;
+        self.numbers += o.numbers;
+        self.dates += o.dates;
+        self.directions += o.directions;
+        self.literals += o.literals;
+    }
+}
+
+/// A figure in a text that no fact supports.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("'{claim}' in \"{text}\": {why}")]
+pub struct Mismatch {
+    /// The figure as printed.
+    pub claim: String,
+    /// The text it is in.
+    pub text: String,
+    /// What is wrong.
+    pub why: String,
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const NUMBER_WORDS: [&str; 11] = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+];
+const MULTIPLE_WORDS: [(&str, f64); 5] = [
+    ("roughly twice", 2.0),
+    ("roughly double", 2.0),
+    ("roughly three times", 3.0),
+    ("roughly four times", 4.0),
+    ("about half", 0.5),
+];
+
+static DATES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    let m = MONTHS.join("|");
+    [
+        format!(r"\b(?P<m>{m}) (?P<d>\d{{1,2}}), (?P<y>\d{{4}})\b"),
+        format!(r"\b(?P<d>\d{{1,2}}) (?P<m>{m}) (?P<y>\d{{4}})\b"),
+        format!(r"\b(?P<m>{m}) (?P<y>\d{{4}})\b"),
+        format!(r"\b(?P<m>{m}) (?P<d>\d{{1,2}})\b"),
+        format!(r"\b(?P<d>\d{{1,2}}) (?P<m>{m})\b"),
+    ]
+    .iter()
+    .map(|p| Regex::new(p).expect("date patterns are valid"))
+    .collect()
+});
+
+static WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    let mut phrases: Vec<String> = FRACTIONS.iter().map(|(w, _)| w.to_string()).collect();
+    phrases.extend(MULTIPLE_WORDS.iter().map(|(w, _)| w.to_string()));
+    phrases.extend(NUMBER_WORDS.iter().map(|w| format!("{w} times")));
+    phrases.extend(["once", "twice"].map(String::from));
+    phrases.extend(NUMBER_WORDS.iter().map(|w| w.to_string()));
+    phrases.extend(ORDINALS.iter().map(|w| w.to_string()));
+    Regex::new(&format!(r"(?i)\b(?:{})\b", phrases.join("|"))).expect("valid")
+});
+
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?P<q>just shy of |just over |almost |more than |about |roughly )?(?P<s>[+\-−])?(?P<n>\d[\d,]*(?:\.\d+)?)(?P<u>%| percentage points?\b| points?\b| basis points?\b| bp\b|x\b| times\b|st\b|nd\b|rd\b|th\b)?",
+    )
+    .expect("valid")
+});
+
+static DIRECTION: LazyLock<Regex> = LazyLock::new(|| {
+    let words: Vec<&str> = UP_WORDS.iter().chain(&DOWN_WORDS).copied().collect();
+    Regex::new(&format!(r"\b(?:{}|{FLAT_WORDS})\b", words.join("|"))).expect("valid")
+});
+
+/// A template's text outside its tags: what it writes by hand.
+pub fn plain_text(template: &str) -> String {
+    static TAGS: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?s)\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}").expect("valid"));
+    TAGS.replace_all(template, " ").into_owned()
+}
+
+/// One figure read from a text.
+#[derive(Debug, Clone)]
+struct Claim {
+    raw: String,
+    start: usize,
+    end: usize,
+    test: Test,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Unit {
+    Percent,
+    Points,
+    BasisPoints,
+    Times,
+    Any,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Test {
+    /// |v| (or v, when signed) within `tol` of `x`, in a unit.
+    Near {
+        x: f64,
+        tol: f64,
+        signed: bool,
+        unit: Unit,
+    },
+    /// `lo <= |v| < hi` (rounding words), in a unit.
+    Within { lo: f64, hi: f64, unit: Unit },
+}
+
+impl Test {
+    fn holds(&self, v: f64, kind: Kind) -> bool {
+        let fits = |unit: Unit| match unit {
+            Unit::Percent => matches!(kind, Kind::Return | Kind::Percent | Kind::Level),
+            Unit::Points => kind == Kind::Points,
+            Unit::BasisPoints => kind == Kind::BasisPoints,
+            Unit::Times => matches!(kind, Kind::Times | Kind::Level),
+            Unit::Any => true,
+        };
+        match *self {
+            Test::Near {
+                x,
+                tol,
+                signed,
+                unit,
+            } => fits(unit) && ((if signed { v } else { v.abs() }) - x).abs() <= tol,
+            Test::Within { lo, hi, unit } => fits(unit) && lo <= v.abs() && v.abs() < hi,
+        }
+    }
+}
+
+fn near(x: f64, tol: f64) -> Test {
+    Test::Near {
+        x,
+        tol,
+        signed: false,
+        unit: Unit::Any,
+    }
+}
+
+/// Every figure in `text` (dates already masked), in order.
+fn claims(text: &str) -> Vec<Claim> {
+    let mut out = Vec::new();
+    let mut taken = vec![false; text.len()];
+    for m in WORDS.find_iter(text) {
+        let w = m.as_str().to_lowercase();
+        let test = if let Some((_, p)) = FRACTIONS.iter().find(|(f, _)| *f == w) {
+            Test::Within {
+                lo: p - FRACTION_TOLERANCE - 0.05,
+                hi: p + FRACTION_TOLERANCE + 0.05,
+                unit: Unit::Percent,
+            }
+        } else if let Some((_, x)) = MULTIPLE_WORDS.iter().find(|(f, _)| *f == w) {
+            near(*x, 0.1 * x + 0.01)
+        } else {
+            let head = w.split(' ').next().unwrap_or_default();
+            let n = match head {
+                "once" => 1,
+                "twice" => 2,
+                _ => NUMBER_WORDS
+                    .iter()
+                    .position(|n| *n == head)
+                    .or_else(|| ORDINALS.iter().position(|o| *o == head).map(|i| i + 1))
+                    .unwrap_or(0),
+            };
+            near(n as f64, 1e-9)
+        };
+        taken[m.start()..m.end()].fill(true);
+        out.push(claim(m.as_str(), m.start(), m.end(), test));
+    }
+    for c in NUMBER.captures_iter(text) {
+        let m = c.get(0).expect("whole match");
+        let n = c.name("n").expect("number");
+        let sign = c.name("s");
+        let lead = sign.map_or(n.start(), |s| s.start());
+        let before = text[..lead].chars().next_back();
+        if taken[m.start()] || before.is_some_and(|b| b.is_alphanumeric() || b == '§') {
+            continue;
+        }
+        let digits = n.as_str().trim_end_matches(',').replace(',', "");
+        let Ok(x) = digits.parse::<f64>() else {
+            continue;
+        };
+        let decimals = digits.split_once('.').map_or(0, |(_, f)| f.len());
+        let unit = match c.name("u").map(|u| u.as_str().trim()) {
+            Some("%") => Unit::Percent,
+            Some(u) if u.starts_with("percentage") || u.starts_with("point") => Unit::Points,
+            Some(u) if u.starts_with("basis") || u == "bp" => Unit::BasisPoints,
+            Some("x" | "times") => Unit::Times,
+            _ => Unit::Any,
+        };
+        let signed = sign.is_some() && before.is_none_or(|b| b.is_whitespace() || b == '(');
+        let x = if signed && sign.map(|s| s.as_str()) != Some("+") {
+            -x
+        } else {
+            x
+        };
+        let tol = 0.5 * 10f64.powi(-(decimals as i32)) + 1e-9 * x.abs().max(1.0);
+        let wide = if x >= 20.0 { 0.5 } else { 0.3 } + 0.005;
+        let test = match c.name("q").map(|q| q.as_str().trim()) {
+            Some("just shy of") => Test::Within {
+                lo: x - wide,
+                hi: x,
+                unit,
+            },
+            Some("just over") => Test::Within {
+                lo: x + 1e-12,
+                hi: x + wide,
+                unit,
+            },
+            Some("almost") => Test::Within {
+                lo: x - 0.205,
+                hi: x,
+                unit,
+            },
+            Some("more than") => Test::Within {
+                lo: x + 1e-12,
+                hi: x + 0.205,
+                unit,
+            },
+            Some(_) => Test::Within {
+                lo: x * 0.9 - tol,
+                hi: x * 1.1 + tol,
+                unit,
+            },
+            None => Test::Near {
+                x,
+                tol,
+                signed,
+                unit,
+            },
+        };
+        let start = if signed { m.start() } else { n.start() };
+        let start = c.name("q").map_or(start, |q| q.start());
+        out.push(claim(&text[start..m.end()], start, m.end(), test));
+    }
+    out.sort_by_key(|c| c.start);
+    out
+}
+
+fn claim(raw: &str, start: usize, end: usize, test: Test) -> Claim {
+    Claim {
+        raw: raw.trim().to_string(),
+        start,
+        end,
+        test,
+    }
+}
+
+/// Replaces each of `masks` (names, text facts) by `§`, longest first, so that figures in
+/// names ("S&P 500") are not read as claims.
+fn mask(text: &str, masks: &[&str]) -> String {
+    let mut sorted: Vec<&&str> = masks.iter().filter(|m| !m.is_empty()).collect();
+    sorted.sort_by_key(|m| std::cmp::Reverse(m.len()));
+    sorted
+        .iter()
+        .fold(text.to_string(), |t, m| t.replace(**m, "§"))
+}
+
+/// Reads the dates of `text`, checks each against the date facts, and masks them. Returns the
+/// masked text and how many dates it read, or the first date no fact (or literal) supports.
+fn dates(text: &str, facts: &[Fact], literal: &str) -> Result<(String, usize), String> {
+    let mut out = text.to_string();
+    let mut count = 0;
+    let mut bad = None;
+    for re in DATES.iter() {
+        out = re
+            .replace_all(&out, |c: &Captures| {
+                let field = |k: &str| c.name(k).and_then(|m| m.as_str().parse::<u32>().ok());
+                let month = MONTHS
+                    .iter()
+                    .position(|m| *m == &c["m"])
+                    .map(|i| i as u32 + 1);
+                let ok = |d: NaiveDate| {
+                    Some(d.month()) == month
+                        && field("y").is_none_or(|y| d.year() == y as i32)
+                        && field("d").is_none_or(|day| d.day() == day)
+                };
+                let dated = facts
+                    .iter()
+                    .any(|f| matches!(f.value, Value::Date(d) if ok(*d)));
+                if dated {
+                    count += 1;
+                } else if !literal.contains(&c[0]) {
+                    bad.get_or_insert_with(|| c[0].to_string());
+                }
+                "§".to_string()
+            })
+            .into_owned();
+    }
+    match bad {
+        Some(d) => Err(d),
+        None => Ok((out, count)),
+    }
+}
+
+fn numeric(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(x) => Some(*x),
+        Value::Count(n) => Some(*n as f64),
+        _ => None,
+    }
+}
+
+/// Checks one rendered text against the facts of the finding that produced it. `literal`
+/// is the template's own text ([`plain_text`]); `masks` are names to ignore.
+pub fn check(
+    text: &str,
+    facts: &[Fact],
+    literal: &str,
+    masks: &[&str],
+    bands: Bands,
+) -> Result<Tally, Mismatch> {
+    let fail = |claim: &str, why: String| Mismatch {
+        claim: claim.to_string(),
+        text: text.to_string(),
+        why,
+    };
+    let literal = mask(literal, masks);
+    let (masked, date_count) = dates(&mask(text, masks), facts, &literal)
+        .map_err(|d| fail(&d, "no date fact of this finding is that date".into()))?;
+    let literal_claims: Vec<String> =
+        claims(&dates(&literal, &[], "").map_or(literal.clone(), |d| d.0))
+            .into_iter()
+            .map(|c| c.raw)
+            .collect();
+    let mut tally = Tally {
+        texts: 1,
+        dates: date_count,
+        ..Tally::default()
+    };
+    let found = claims(&masked);
+    let supported = |c: &Claim, sign: f64| {
+        facts
+            .iter()
+            .any(|f| numeric(f.value).is_some_and(|v| c.test.holds(v, f.kind) && v * sign > 0.0))
+    };
+    for c in &found {
+        let by_fact = facts.iter().any(|f| {
+            numeric(f.value).is_some_and(|v| c.test.holds(v, f.kind)) || year_of(c, f.value)
+        });
+        if by_fact {
+            tally.numbers += 1;
+        } else if literal_claims.contains(&c.raw) {
+            tally.literals += 1;
+        } else {
+            return Err(fail(
+                &c.raw,
+                "no fact of this finding has this value".into(),
+            ));
+        }
+    }
+    for m in DIRECTION.find_iter(&masked) {
+        let word = m.as_str();
+        if word == FLAT_WORDS {
+            let flat = facts.iter().any(|f| {
+                let band = if f.kind == Kind::BasisPoints {
+                    bands.bp
+                } else {
+                    bands.percent
+                };
+                numeric(f.value).is_some_and(|v| v.abs() < band.flat)
+            });
+            if !flat {
+                return Err(fail(word, "no fact of this finding is that small".into()));
+            }
+            tally.directions += 1;
+            continue;
+        }
+        let rest = &masked[m.end()..];
+        let gap = rest.len() - rest.trim_start().len();
+        let Some(c) = found.iter().find(|c| c.start == m.end() + gap) else {
+            continue;
+        };
+        let sign = if UP_WORDS.contains(&word) { 1.0 } else { -1.0 };
+        if !supported(c, sign) {
+            let dir = if sign > 0.0 { "rise" } else { "fall" };
+            return Err(fail(
+                &format!("{word} {}", c.raw),
+                format!("no fact of this finding is a {dir} of that size"),
+            ));
+        }
+        tally.directions += 1;
+    }
+    Ok(tally)
+}
+
+/// A plain four-digit number may be the year of a date fact ("since 2008").
+fn year_of(c: &Claim, v: &Value) -> bool {
+    match (v, c.test) {
+        (
+            Value::Date(d),
+            Test::Near {
+                x,
+                tol,
+                signed: false,
+                unit: Unit::Any,
+            },
+        ) if tol < 0.51 => c.end - c.start == 4 && f64::from(d.year()) == x,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests;
