@@ -7,6 +7,7 @@
 //! - **repeats** merge: a finding whose facts are all facts of findings already kept states
 //!   nothing new and is merged into them;
 //! - the **budget** of the run file's `style:` caps each section and the whole body;
+//! - a `baseline` finding (the day's moves) stays only when nothing else prints;
 //! - a caveat with `applies_to` stays only when a finding of those sections printed.
 //!
 //! The strongest body finding is the headline, the next few are the key takeaways, and the
@@ -92,6 +93,17 @@ pub fn select(mut findings: Vec<Finding>, budget: &Budget) -> Selection {
         body += usize::from(!is_caveat(&f));
         kept.push(f);
     }
+    if kept.iter().any(|f| !is_caveat(f) && !f.rule.baseline) {
+        kept.retain(|f| {
+            if f.rule.baseline {
+                dropped.push((
+                    f.rule.id.clone(),
+                    "a baseline, and other findings print".into(),
+                ));
+            }
+            !f.rule.baseline
+        });
+    }
     let printed: BTreeSet<String> = kept
         .iter()
         .filter(|f| !is_caveat(f))
@@ -174,6 +186,7 @@ mod tests {
                 headline: vec![],
                 watch: vec![],
                 applies_to: vec![],
+                baseline: false,
                 show: true,
                 path: "r.yaml".into(),
                 line: 1,
@@ -264,6 +277,20 @@ mod tests {
         assert_eq!(kept, ["p0", "p1", "b"]);
         assert_eq!(ids(&s, &s.takeaways), ["p1"]);
         assert_eq!(s.dropped.len(), 4);
+    }
+
+    #[test]
+    fn a_baseline_prints_only_alone() {
+        let mut day = finding("market_day", "performance", 1, None);
+        day.rule.baseline = true;
+        let s = select(vec![day.clone()], &Budget::default());
+        assert_eq!(ids(&s, &[s.headline.unwrap()]), ["market_day"]);
+        let s = select(
+            vec![day, finding("beat", "breadth", 50, None)],
+            &Budget::default(),
+        );
+        assert_eq!(ids(&s, &[s.headline.unwrap()]), ["beat"]);
+        assert_eq!(s.kept.len(), 1);
     }
 
     #[test]

@@ -30,6 +30,7 @@ fn finding(id: &str, template: &str, facts: Vec<(&str, Value)>) -> Finding {
             headline: vec![],
             watch: vec![],
             applies_to: vec![],
+            baseline: false,
             show: true,
             path: "(built in)".into(),
             line: 0,
@@ -66,10 +67,11 @@ pub fn caveats<'a>(
     table: impl Iterator<Item = &'a Metric>,
 ) -> Vec<Finding> {
     let day = frame.calendar[row];
+    // What the brief prints: the findings' facts and the table cells that have a value.
     let read: Vec<&Metric> = printed
         .iter()
         .flat_map(|f| f.rule.facts.values())
-        .chain(table)
+        .chain(table.filter(|m| frame.value(m, row).is_some()))
         .collect();
     let sources: BTreeSet<&str> = read.iter().filter_map(|m| holdings_or_members(m)).collect();
     let mut out = Vec::new();
@@ -133,7 +135,7 @@ fn thin_history(
                 _ => None,
             }
         })?;
-    (counted < listed).then(|| {
+    (0 < counted && counted < listed).then(|| {
         let facts = vec![
             ("source", Value::Text(l.source.name.clone())),
             ("listed", Value::Count(listed)),

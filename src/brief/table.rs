@@ -113,7 +113,7 @@ pub fn row_for(m: &Metric, config: &RunConfig) -> Option<TableRow> {
                 Valuation::Pe => "P/E (trailing, Shiller)".into(),
                 _ => "CAPE (Shiller)".into(),
             },
-            Kind::Level,
+            Kind::Times,
             (7, v as usize),
             &|s| linked(s, Role::Valuation).map(|src| Metric::Valuation(v, src)),
         ),

@@ -32,8 +32,10 @@ pub struct Fact<'a> {
 /// What the fact check verified.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Tally {
-    /// Texts checked (sentences of findings, table cells).
+    /// Sentences checked (headline, takeaways, body, caveats, watch lines).
     pub texts: usize,
+    /// Table cells checked.
+    pub cells: usize,
     /// Numbers (and number words) matched to a fact.
     pub numbers: usize,
     /// Dates matched to a fact.
@@ -47,6 +49,7 @@ pub struct Tally {
 impl std::ops::AddAssign for Tally {
     fn add_assign(&mut self, o: Tally) {
         self.texts += o.texts;
+        self.cells += o.cells;
         self.numbers += o.numbers;
         self.dates += o.dates;
         self.directions += o.directions;
@@ -171,7 +174,7 @@ impl Test {
             Unit::Percent => matches!(kind, Kind::Return | Kind::Percent | Kind::Level),
             Unit::Points => kind == Kind::Points,
             Unit::BasisPoints => kind == Kind::BasisPoints,
-            Unit::Times => matches!(kind, Kind::Times | Kind::Level),
+            Unit::Times => matches!(kind, Kind::Times | Kind::Level | Kind::Count),
             Unit::Any => true,
         };
         match *self {

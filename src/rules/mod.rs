@@ -223,6 +223,9 @@ pub struct Rule {
     /// For caveats: the sections this caveat is about. It prints only when the brief prints
     /// a finding of one of them (empty: it always may).
     pub applies_to: Vec<String>,
+    /// A rule expected to hold on most days (the day's moves): it prints only when no other
+    /// body finding does, so a quiet day still has a headline.
+    pub baseline: bool,
     /// `false` for a signal that other rules read through history metrics (`streak(...)`)
     /// but that is never a finding of its own.
     pub show: bool,

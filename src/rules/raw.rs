@@ -31,6 +31,8 @@ struct RawRule {
     watch: Option<Wording>,
     #[serde(default)]
     applies_to: Vec<String>,
+    #[serde(default)]
+    baseline: bool,
     show: Option<bool>,
 }
 
@@ -205,6 +207,7 @@ pub fn validate_file(
                 headline: raw.headline.map_or_else(Vec::new, Wording::into_vec),
                 watch: raw.watch.map_or_else(Vec::new, Wording::into_vec),
                 applies_to: raw.applies_to,
+                baseline: raw.baseline,
                 show,
                 path: path.to_path_buf(),
                 line: id_line,

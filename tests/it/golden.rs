@@ -27,18 +27,7 @@ fn demo_brief_matches_golden_markdown_html_and_json() {
     for ext in ["md", "html", "json"] {
         let name = format!("brief-2025-06-27.{ext}");
         let got = std::fs::read_to_string(out.join(&name)).unwrap();
-        let golden = expected_dir.join(&name);
-        if std::env::var_os("MARKETBRIEF_BLESS").is_some() {
-            std::fs::create_dir_all(&expected_dir).unwrap();
-            std::fs::write(&golden, &got).unwrap();
-            continue;
-        }
-        let want = std::fs::read_to_string(&golden).unwrap_or_default();
-        assert!(
-            got == want,
-            "{name} differs from {}:\n{got}",
-            golden.display()
-        );
+        crate::support::golden(&expected_dir.join(&name), &got);
     }
 }
 

@@ -3,7 +3,9 @@
 
 mod bad_input;
 mod claims;
+mod every_day;
 mod golden;
 mod history_real;
 mod real_data;
+mod real_golden;
 mod support;

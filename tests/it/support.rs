@@ -98,3 +98,15 @@ pub fn use_own_templates(config: &Path) -> PathBuf {
     std::fs::write(config, text).unwrap();
     dir
 }
+
+/// Asserts that `got` is the content of the golden file `path`; with MARKETBRIEF_BLESS set,
+/// writes it instead (review the diff after).
+pub fn golden(path: &Path, got: &str) {
+    if std::env::var_os("MARKETBRIEF_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, got).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(got == want, "{} differs:\n{got}", path.display());
+}

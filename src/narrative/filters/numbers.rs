@@ -126,7 +126,8 @@ pub fn whole(x: f64) -> String {
 pub fn approx(x: f64, unit: &str) -> String {
     let a = round_to(x.abs(), 2);
     if a < 1.0 {
-        return format!("{}{unit}", grouped(a, 1));
+        // From the value itself: rounding the rounded value would round twice.
+        return format!("{}{unit}", grouped(x.abs(), 1));
     }
     let n = a.floor();
     let f = round_to(a - n, 2);
@@ -280,6 +281,7 @@ mod tests {
             (31.2, "%", "just over 31%"),
             (31.6, "%", "just shy of 32%"),
             (0.43, "%", "0.4%"),
+            (0.04999, "%", "0.0%"),
             (0.0, "%", "0.0%"),
             (1_234.2, "%", "just over 1,234%"),
         ];
