@@ -54,7 +54,8 @@ fn parse_as_of(s: &str) -> Result<AsOf, String> {
 }
 
 fn parse_format(s: &str) -> Result<OutputFormat, String> {
-    OutputFormat::parse(s).ok_or_else(|| format!("'{s}' is not a format: use md, html or json"))
+    OutputFormat::parse(s)
+        .ok_or_else(|| format!("'{s}' is not a format: use md, html, json or txt"))
 }
 
 /// A failure with the exit code it maps to.

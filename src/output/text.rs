@@ -37,9 +37,9 @@ pub fn plain(md: &str) -> String {
         if block.starts_with('|') || block.starts_with("    ") {
             out.push(block.to_string());
         } else if let Some(h) = block.strip_prefix("# ") {
-            out.push(format!("{h}\n{}", "=".repeat(h.chars().count().min(WIDTH))));
+            out.push(underlined(h, '='));
         } else if let Some(h) = block.strip_prefix("## ") {
-            out.push(format!("{h}\n{}", "-".repeat(h.chars().count().min(WIDTH))));
+            out.push(underlined(h, '-'));
         } else if block.starts_with("- ") {
             let items: Vec<String> = block
                 .split("\n- ")
@@ -53,6 +53,13 @@ pub fn plain(md: &str) -> String {
     let mut s = out.join("\n\n");
     s.push('\n');
     s
+}
+
+/// A heading, wrapped, over a line of `mark` as long as its longest line.
+fn underlined(heading: &str, mark: char) -> String {
+    let text = wrap(heading, WIDTH, "", "");
+    let width = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    format!("{text}\n{}", mark.to_string().repeat(width))
 }
 
 /// The comparison table in fixed-width columns, numbers right-aligned.
@@ -98,7 +105,9 @@ mod tests {
     #[test]
     fn paragraphs_wrap_and_bullets_hang() {
         let words = "word ".repeat(30);
-        let text = plain(&format!("# Title\n\n{words}\n\n- {words}\n- short"));
+        let text = plain(&format!(
+            "# Title\n\n{words}\n\n- {words}\n- short\n\n## {words}"
+        ));
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "Title");
         assert_eq!(lines[1], "=====");
@@ -106,6 +115,8 @@ mod tests {
         assert!(text.contains("\n  * word word"), "{text}");
         assert!(text.contains("\n    word"), "{text}");
         assert!(text.contains("\n  * short\n"), "{text}");
+        let rule = text.lines().last().unwrap();
+        assert!(rule.len() > 60 && rule.chars().all(|c| c == '-'), "{text}");
     }
 
     #[test]
