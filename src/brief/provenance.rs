@@ -99,7 +99,16 @@ pub fn json(
                 .files
                 .iter()
                 .map(|f| JsonFile {
-                    path: f.display().to_string(),
+                    // As the run file writes it, so the JSON does not depend on where the
+                    // project sits.
+                    path: p
+                        .config
+                        .path
+                        .parent()
+                        .and_then(|base| f.strip_prefix(base).ok())
+                        .unwrap_or(f)
+                        .display()
+                        .to_string(),
                     last_date: l.last_date().map(|d| d.to_string()),
                 })
                 .collect(),

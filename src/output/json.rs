@@ -63,7 +63,7 @@ pub struct JsonDropped {
 /// One data file.
 #[derive(Debug, Clone, Serialize)]
 pub struct JsonFile {
-    /// The path as the run file resolves it.
+    /// The path as the run file writes it (relative to the run file's folder).
     pub path: String,
     /// The source's last date, ISO.
     pub last_date: Option<String>,
