@@ -56,21 +56,19 @@ fn holdings_or_members(m: &Metric) -> Option<&str> {
     }
 }
 
-/// The data-limit caveats for a brief on `day` (row `row`) that prints `printed` findings
-/// and reads `table` metrics.
+/// The data-limit caveats for a brief on row `row` whose printed findings state `facts`
+/// and whose table reads `table` metrics.
 pub fn caveats<'a>(
     config: &RunConfig,
     data: &Dataset,
     frame: &MetricFrame,
     row: usize,
-    printed: &'a [Finding],
+    facts: impl Iterator<Item = &'a Metric>,
     table: impl Iterator<Item = &'a Metric>,
 ) -> Vec<Finding> {
     let day = frame.calendar[row];
     // What the brief prints: the findings' facts and the table cells that have a value.
-    let read: Vec<&Metric> = printed
-        .iter()
-        .flat_map(|f| f.rule.facts.values())
+    let read: Vec<&Metric> = facts
         .chain(table.filter(|m| frame.value(m, row).is_some()))
         .collect();
     let sources: BTreeSet<&str> = read.iter().filter_map(|m| holdings_or_members(m)).collect();

@@ -23,9 +23,9 @@ use crate::narrative::context::{
 };
 use crate::narrative::{FindingText, NarrativeError, Narrator, Table};
 use crate::output::{self, JsonBrief};
-use crate::rules::{RuleError, RuleSet};
+use crate::rules::{Finding, RuleError, RuleSet};
 use crate::select::{self, Selection};
-use table::TableRow;
+use table::Rows;
 
 /// Which date a brief is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,7 +119,7 @@ pub struct Prepared<'a> {
     narrator: Narrator,
     /// The data as read.
     pub data: Dataset,
-    table_rows: BTreeMap<String, TableRow>,
+    table_rows: Rows,
     names: BTreeMap<String, String>,
     /// Every metric, one column each.
     pub frame: MetricFrame,
@@ -170,14 +170,8 @@ impl<'a> Prepared<'a> {
         )?;
         let data = Dataset::load(config)?;
         let mut wanted: BTreeSet<Metric> = rules.metrics();
-        let facts: Vec<Metric> = rules
-            .rules
-            .iter()
-            .flat_map(|r| r.facts.values())
-            .cloned()
-            .collect();
-        let table_rows = table::candidates(facts.iter(), config);
-        wanted.extend(table_rows.values().flat_map(|r| r.metrics().cloned()));
+        let table_rows = Rows::new(rules.rules.iter().flat_map(|r| r.facts.values()), config);
+        wanted.extend(table_rows.metrics().cloned());
         // The data-limit caveats count the members a breadth figure could use.
         let counted: Vec<Metric> = wanted
             .iter()
@@ -232,13 +226,13 @@ impl<'a> Prepared<'a> {
         let (config, frame) = (self.config, &self.frame);
         let findings = self.rules.findings(&self.held, frame, row, warnings);
         let mut selection = select::select(findings, &config.style.budget);
-        let printed: Vec<_> = (selection.kept.iter())
+        let printed: Vec<&Finding> = (selection.kept.iter())
             .filter(|f| f.rule.section != "caveats")
-            .cloned()
             .collect();
-        let chosen = table::choose(&self.table_rows, &printed, config);
+        let facts = || printed.iter().flat_map(|f| f.rule.facts.values());
+        let chosen = self.table_rows.choose(facts());
         let read = chosen.iter().flat_map(|r| r.metrics());
-        let extra = limits::caveats(config, &self.data, frame, row, &printed, read);
+        let extra = limits::caveats(config, &self.data, frame, row, facts(), read);
         selection.add_caveats(extra);
         let texts = selection
             .kept

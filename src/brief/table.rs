@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use crate::config::{Role, RunConfig};
 use crate::metrics::{Breadth, Kind, Lookback, Metric, MetricFrame, Turn, Valuation, Window};
 use crate::narrative::Table;
-use crate::rules::Finding;
 
 /// Most rows a table has.
 pub const MAX_ROWS: usize = 8;
@@ -122,41 +121,52 @@ pub fn row_for(m: &Metric, config: &RunConfig) -> Option<TableRow> {
     out.per_index.iter().any(Option::is_some).then_some(out)
 }
 
-/// Every row any rule's facts could bring, plus the day and the year to date, by label.
-pub fn candidates<'a>(
-    facts: impl Iterator<Item = &'a Metric>,
-    config: &RunConfig,
-) -> BTreeMap<String, TableRow> {
-    let base = [Window::Days(1), Window::YearToDate]
-        .map(|w| Metric::Return(config.compare.first().cloned().unwrap_or_default(), w));
-    base.iter()
-        .filter_map(|m| row_for(m, config))
-        .chain(facts.filter_map(|m| row_for(m, config)))
-        .map(|r| (r.label.clone(), r))
-        .collect()
+/// Every row any rule's facts could bring, plus the day and the year to date, found once
+/// per run so that choosing a brief's rows only looks them up.
+#[derive(Debug, Clone, Default)]
+pub struct Rows {
+    by_label: BTreeMap<String, TableRow>,
+    /// The label of the row each fact metric brings.
+    of_fact: BTreeMap<Metric, String>,
 }
 
-/// The rows of one brief's table: the base rows and those of the kept findings' facts, in a
-/// fixed order, at most [`MAX_ROWS`].
-pub fn choose<'c>(
-    candidates: &'c BTreeMap<String, TableRow>,
-    kept: &[Finding],
-    config: &RunConfig,
-) -> Vec<&'c TableRow> {
-    let mut chosen: Vec<&TableRow> = ["Day", "Year to date"]
-        .iter()
-        .filter_map(|l| candidates.get(*l))
-        .collect();
-    for m in kept.iter().flat_map(|f| f.rule.facts.values()) {
-        let Some(r) = row_for(m, config).and_then(|r| candidates.get(&r.label)) else {
-            continue;
+impl Rows {
+    /// The rows of the base windows and of every metric in `facts`.
+    pub fn new<'a>(facts: impl Iterator<Item = &'a Metric>, config: &RunConfig) -> Rows {
+        let first = config.compare.first().cloned().unwrap_or_default();
+        let base = [Window::Days(1), Window::YearToDate].map(|w| Metric::Return(first.clone(), w));
+        let mut rows = Rows::default();
+        let mut add = |m: &Metric| {
+            if let Some(r) = row_for(m, config) {
+                rows.of_fact.insert(m.clone(), r.label.clone());
+                rows.by_label.insert(r.label.clone(), r);
+            }
         };
-        if chosen.len() < MAX_ROWS && !chosen.iter().any(|c| c.label == r.label) {
-            chosen.push(r);
-        }
+        base.iter().for_each(&mut add);
+        facts.for_each(add);
+        rows
     }
-    chosen.sort_by_key(|r| r.order);
-    chosen
+
+    /// Every metric any row reads.
+    pub fn metrics(&self) -> impl Iterator<Item = &Metric> {
+        self.by_label.values().flat_map(TableRow::metrics)
+    }
+
+    /// The rows of one brief's table: the base rows and those of the printed findings'
+    /// `facts`, in a fixed order, at most [`MAX_ROWS`].
+    pub fn choose<'a>(&self, facts: impl Iterator<Item = &'a Metric>) -> Vec<&TableRow> {
+        let mut chosen: Vec<&TableRow> = ["Day", "Year to date"]
+            .iter()
+            .filter_map(|l| self.by_label.get(*l))
+            .collect();
+        for label in facts.filter_map(|m| self.of_fact.get(m)) {
+            if chosen.len() < MAX_ROWS && !chosen.iter().any(|c| c.label == *label) {
+                chosen.push(&self.by_label[label]);
+            }
+        }
+        chosen.sort_by_key(|r| r.order);
+        chosen
+    }
 }
 
 /// The table with each compared index's values on `row`.
