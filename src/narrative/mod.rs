@@ -142,8 +142,8 @@ pub struct Table {
 pub struct Narrator {
     tera: Tera,
     origins: BTreeMap<String, Origin>,
-    /// Each template's source, for the fact check's literals.
-    texts: BTreeMap<String, String>,
+    /// Each template's text outside its tags: the fact check's literals, read once.
+    literals: BTreeMap<String, String>,
     locale: Locale,
 }
 
@@ -216,9 +216,9 @@ impl Narrator {
             .iter()
             .map(|(n, (_, o))| (n.clone(), o.clone()))
             .collect();
-        let texts: BTreeMap<String, String> = sources
+        let literals: BTreeMap<String, String> = sources
             .iter()
-            .map(|(n, (t, _))| (n.clone(), t.clone()))
+            .map(|(n, (t, _))| (n.clone(), check::plain_text(t)))
             .collect();
         let narrator_err = |e: tera::Error| locate(&origins, e);
         tera.add_raw_templates(sources.iter().map(|(n, (t, _))| (n.as_str(), t.as_str())))
@@ -238,7 +238,7 @@ impl Narrator {
         Ok(Narrator {
             tera,
             origins,
-            texts,
+            literals,
             locale,
         })
     }
@@ -294,8 +294,7 @@ impl Narrator {
         };
         let literals = used
             .iter()
-            .filter_map(|n| self.texts.get(n))
-            .map(|t| check::plain_text(t))
+            .filter_map(|n| self.literals.get(n).map(String::as_str))
             .collect::<Vec<_>>()
             .join("\n");
         Ok(FindingText {
