@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::{Prepared, Words};
+use super::{verify, Prepared, Words};
 use crate::narrative::context::BriefCtx;
 use crate::output::json::{
     json_value, JsonBrief, JsonDropped, JsonFact, JsonFile, JsonFinding, JsonSentence, JsonSource,
@@ -41,16 +41,15 @@ pub fn json(
         text: text.to_string(),
         facts: facts_of(&s.kept[i]),
     };
-    let mut sentences = Vec::new();
-    if let Some(h) = s.headline {
-        sentences.push(sentence("headline", h, &w.texts[h].headline));
-    }
-    for &i in &s.takeaways {
-        sentences.push(sentence("takeaway", i, &w.texts[i].takeaway));
-    }
-    for (_, idx) in &s.sections {
-        sentences.extend(idx.iter().map(|&i| sentence("body", i, &w.texts[i].text)));
-    }
+    // The findings' texts in reading order, with the table after the body.
+    let parts = verify::printed(s, &w.texts);
+    let (before, after): (Vec<_>, Vec<_>) = parts
+        .into_iter()
+        .partition(|(part, _, _)| matches!(*part, "headline" | "takeaway" | "body"));
+    let mut sentences: Vec<JsonSentence> = before
+        .into_iter()
+        .map(|(part, i, text)| sentence(part, i, text))
+        .collect();
     for ((label, _, values), row) in w.table.rows.iter().zip(&w.table_ctx.rows) {
         let facts = w
             .table
@@ -73,14 +72,11 @@ pub fn json(
             facts,
         });
     }
-    for &i in &s.caveats {
-        sentences.push(sentence("caveat", i, &w.texts[i].text));
-    }
-    for &i in &s.watch {
-        if let Some(t) = &w.texts[i].watch {
-            sentences.push(sentence("watch", i, t));
-        }
-    }
+    sentences.extend(
+        after
+            .into_iter()
+            .map(|(part, i, text)| sentence(part, i, text)),
+    );
     let metrics = s
         .kept
         .iter()

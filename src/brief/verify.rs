@@ -61,6 +61,34 @@ fn one(
     })
 }
 
+/// Every text a brief prints from its findings, in reading order: (part, index into
+/// `s.kept`, text), the part being `headline`, `takeaway`, `body`, `caveat` or `watch`.
+pub fn printed<'t>(s: &Selection, texts: &'t [FindingText]) -> Vec<(&'static str, usize, &'t str)> {
+    let mut out: Vec<(&'static str, usize, &str)> = Vec::new();
+    if let Some(h) = s.headline {
+        out.push(("headline", h, &texts[h].headline));
+    }
+    out.extend(
+        s.takeaways
+            .iter()
+            .map(|&i| ("takeaway", i, texts[i].takeaway.as_str())),
+    );
+    for (_, idx) in &s.sections {
+        out.extend(idx.iter().map(|&i| ("body", i, texts[i].text.as_str())));
+    }
+    out.extend(
+        s.caveats
+            .iter()
+            .map(|&i| ("caveat", i, texts[i].text.as_str())),
+    );
+    for &i in &s.watch {
+        if let Some(w) = &texts[i].watch {
+            out.push(("watch", i, w.as_str()));
+        }
+    }
+    out
+}
+
 /// Checks every printed text of the selection.
 pub fn findings(
     s: &Selection,
@@ -69,22 +97,8 @@ pub fn findings(
     bands: Bands,
     date: NaiveDate,
 ) -> Result<Tally, Error> {
-    let mut printed: Vec<(usize, &str)> = Vec::new();
-    if let Some(h) = s.headline {
-        printed.push((h, &texts[h].headline));
-    }
-    printed.extend(s.takeaways.iter().map(|&i| (i, texts[i].takeaway.as_str())));
-    for (_, idx) in &s.sections {
-        printed.extend(idx.iter().map(|&i| (i, texts[i].text.as_str())));
-    }
-    printed.extend(s.caveats.iter().map(|&i| (i, texts[i].text.as_str())));
-    for &i in &s.watch {
-        if let Some(w) = &texts[i].watch {
-            printed.push((i, w.as_str()));
-        }
-    }
     let mut tally = Tally::default();
-    for (i, text) in printed {
+    for (_, i, text) in printed(s, texts) {
         tally += one(&s.kept[i], text, &texts[i].literals, names, bands, date)?;
     }
     Ok(tally)
