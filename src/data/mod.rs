@@ -232,16 +232,52 @@ pub struct Dataset {
 }
 
 impl Dataset {
-    /// Reads every source of the run file.
+    /// Reads every source of the run file, several at a time (largest files first), and
+    /// reports the first failing source in run-file order, so the message does not depend on
+    /// which thread finished first.
     pub fn load(config: &RunConfig) -> Result<Self, DataError> {
-        let mut sources = Vec::with_capacity(config.sources.len());
+        let n = config.sources.len();
+        let size = |s: &Source| -> u64 {
+            (s.files.iter())
+                .filter_map(|f| std::fs::metadata(f).ok())
+                .map(|m| m.len())
+                .sum()
+        };
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(size(&config.sources[i])));
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        type Read = (usize, Result<Content, DataError>, Vec<String>);
+        let workers = std::thread::available_parallelism().map_or(1, |p| p.get().min(n.max(1)));
+        let mut read: Vec<Read> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut done = Vec::new();
+                        loop {
+                            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(&i) = order.get(k) else { break };
+                            let mut warnings = Vec::new();
+                            let content = read_source(&config.sources[i], &mut warnings);
+                            done.push((i, content, warnings));
+                        }
+                        done
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("a reader thread does not panic"))
+                .collect()
+        });
+        read.sort_by_key(|(i, ..)| *i);
+        let mut sources = Vec::with_capacity(n);
         let mut warnings = Vec::new();
-        for source in &config.sources {
-            let content = read_source(source, &mut warnings)?;
+        for (i, content, w) in read {
             sources.push(Loaded {
-                source: source.clone(),
-                content,
+                source: config.sources[i].clone(),
+                content: content?,
             });
+            warnings.extend(w);
         }
         let mut calendar: Vec<NaiveDate> = sources
             .iter()

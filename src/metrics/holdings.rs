@@ -84,39 +84,43 @@ pub fn column<'a>(
         Some(Content::Holdings(h)) => h,
         _ => return Some(Err(symbol)),
     };
-    // Which snapshot is in force on each calendar day (the latest on or before it), and the
-    // one before that.
+    // Which snapshot is in force on each calendar day (the latest on or before it). Each
+    // figure is worked out once per snapshot, then spread over the days it is in force.
     let index: Vec<Option<usize>> = calendar
         .iter()
         .map(|d| snaps.partition_point(|s| s.as_of <= *d).checked_sub(1))
         .collect();
-    let in_force: Vec<Option<&Snapshot>> = index.iter().map(|i| i.map(|i| &snaps[i])).collect();
-    let before: Vec<Option<&Snapshot>> = index
-        .iter()
-        .map(|i| i.and_then(|i| i.checked_sub(1)).map(|i| &snaps[i]))
-        .collect();
     let name = metric.to_string();
+    let spread = |per_snapshot: Vec<Option<f64>>| -> Vec<Option<f64>> {
+        index
+            .iter()
+            .map(|i| i.and_then(|i| per_snapshot[i]))
+            .collect()
+    };
     let number = |f: &dyn Fn(&Snapshot) -> Option<f64>| {
-        let v: Vec<Option<f64>> = in_force.iter().map(|s| s.and_then(f)).collect();
+        let v = spread(snaps.iter().map(f).collect());
+        Column::new(name.as_str().into(), v)
+    };
+    let days = |f: &dyn Fn(usize) -> Option<usize>| {
+        let v: Vec<Option<i32>> = index
+            .iter()
+            .map(|i| i.and_then(f).map(|j| to_days(snaps[j].as_of)))
+            .collect();
         Column::new(name.as_str().into(), v)
     };
     Some(Ok(match metric {
         Metric::TopWeight(_, n) => number(&|s| Some(top_weight(s, *n))),
         Metric::TopWeightChange(_, n) => {
-            let v: Vec<Option<f64>> = in_force
-                .iter()
-                .zip(&before)
-                .map(|(now, then)| Some(top_weight((*now)?, *n) - top_weight((*then)?, *n)))
+            let top: Vec<f64> = snaps.iter().map(|s| top_weight(s, *n)).collect();
+            let change = (0..snaps.len())
+                .map(|i| Some(top[i] - top[i.checked_sub(1)?]))
                 .collect();
-            Column::new(name.as_str().into(), v)
+            Column::new(name.as_str().into(), spread(change))
         }
         Metric::GroupWeight(_, _, tickers) => number(&|s| Some(group_weight(s, tickers))),
         Metric::Hhi(_) => number(&hhi),
         Metric::EffectiveN(_) => number(&|s| hhi(s).map(|h| 10_000.0 / h)),
-        Metric::PreviousHoldingsDate(_) => {
-            let v: Vec<Option<i32>> = before.iter().map(|s| s.map(|s| to_days(s.as_of))).collect();
-            Column::new(name.as_str().into(), v)
-        }
+        Metric::PreviousHoldingsDate(_) => days(&|i| i.checked_sub(1)),
         Metric::SectorWeight(_, sector) => number(&|s| {
             let weights = sector_weights(s);
             let found = weights.iter().find(|(k, _)| k.eq_ignore_ascii_case(sector));
@@ -124,19 +128,17 @@ pub fn column<'a>(
         }),
         Metric::LargestSectorWeight(_) => number(&|s| largest_sector(s).map(|x| x.1)),
         Metric::LargestSector(_) => {
-            let v: Vec<Option<String>> = in_force
+            let per: Vec<Option<String>> = snaps
                 .iter()
-                .map(|s| s.and_then(largest_sector).map(|x| x.0))
+                .map(|s| largest_sector(s).map(|x| x.0))
+                .collect();
+            let v: Vec<Option<String>> = index
+                .iter()
+                .map(|i| i.and_then(|i| per[i].clone()))
                 .collect();
             Column::new(name.as_str().into(), v)
         }
-        Metric::HoldingsDate(_) => {
-            let v: Vec<Option<i32>> = in_force
-                .iter()
-                .map(|s| s.map(|s| to_days(s.as_of)))
-                .collect();
-            Column::new(name.as_str().into(), v)
-        }
+        Metric::HoldingsDate(_) => days(&Some),
         _ => unreachable!("only holdings metrics reach here"),
     }))
 }

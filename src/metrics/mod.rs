@@ -222,20 +222,30 @@ pub fn compute(data: &Dataset, wanted: &BTreeSet<Metric>) -> Result<MetricFrame,
                 .insert((*b, *n));
         }
     }
+    // Breadth reads every member's whole history: one thread per members source.
+    let mut member_sources = Vec::new();
     for (symbol, wanted) in members_needed {
-        let members = match data.get(symbol).map(|l| &l.content) {
-            Some(Content::Members(m)) => m,
+        match data.get(symbol).map(|l| &l.content) {
+            Some(Content::Members(m)) => member_sources.push((symbol, m, wanted)),
             _ => {
                 let (b, n) = *wanted.first().expect("a measure was asked for");
                 let metric = Metric::Breadth(b, symbol.into(), n);
                 return Err(wrong(&metric, symbol, "members"));
             }
-        };
-        lf = lf.left_join(
-            breadth::frame(symbol, members, &wanted)?,
-            col("date"),
-            col("date"),
-        );
+        }
+    }
+    let breadth_frames = std::thread::scope(|scope| {
+        let handles: Vec<_> = (member_sources.iter())
+            .map(|(symbol, members, wanted)| {
+                scope.spawn(move || breadth::frame(symbol, members, wanted))
+            })
+            .collect();
+        (handles.into_iter())
+            .map(|h| h.join().expect("a breadth thread does not panic"))
+            .collect::<PolarsResult<Vec<_>>>()
+    })?;
+    for frame in breadth_frames {
+        lf = lf.left_join(frame, col("date"), col("date"));
     }
     // Columns built from the joined ones.
     let mut derived = Vec::new();
