@@ -5,6 +5,7 @@
 //! driven by [`Brief::generate`]. Every metric and every rule condition is a column over the
 //! whole trading calendar; a brief for one date is one row of those columns.
 
+pub mod authoring;
 pub mod brief;
 pub mod cli;
 pub mod config;

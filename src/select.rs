@@ -188,6 +188,7 @@ mod tests {
                 applies_to: vec![],
                 baseline: false,
                 show: true,
+                expect: Default::default(),
                 path: "r.yaml".into(),
                 line: 1,
             },

@@ -26,6 +26,7 @@ fn finding(id: &str, template: &str, facts: Vec<(&str, Value)>) -> Finding {
             when: Condition::All(vec![]),
             facts: BTreeMap::new(),
             says: Says::Template(template.into()),
+            expect: Default::default(),
             takeaway: vec![],
             headline: vec![],
             watch: vec![],

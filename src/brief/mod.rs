@@ -69,6 +69,14 @@ pub enum Error {
         /// What does not match.
         mismatch: Mismatch,
     },
+    /// A file could not be written.
+    #[error("writing {path}: {source}")]
+    Io {
+        /// The file or folder.
+        path: std::path::PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
     /// The as-of date is outside the data.
     #[error("as-of date {asked} is outside the data, which runs from {first} to {last}")]
     OutOfRange {
@@ -361,7 +369,7 @@ impl<'a> Prepared<'a> {
 }
 
 /// Display names by universe name, by symbol and by group key, for rule texts.
-fn display_names(config: &RunConfig) -> BTreeMap<String, String> {
+pub fn display_names(config: &RunConfig) -> BTreeMap<String, String> {
     let mut names: BTreeMap<String, String> = config
         .sources
         .iter()

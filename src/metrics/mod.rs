@@ -95,6 +95,16 @@ impl MetricFrame {
         self.calendar.partition_point(|d| *d <= date).checked_sub(1)
     }
 
+    /// The first and last dates on which `metric` has a value.
+    pub fn defined_range(&self, metric: &Metric) -> Option<(NaiveDate, NaiveDate)> {
+        let col = self.frame.column(&metric.to_string()).ok()?;
+        let first = (0..col.len()).find(|&i| self.value(metric, i).is_some())?;
+        let last = (0..col.len())
+            .rev()
+            .find(|&i| self.value(metric, i).is_some())?;
+        Some((self.calendar[first], self.calendar[last]))
+    }
+
     /// Whether the frame has a column for `metric`.
     pub fn has(&self, metric: &Metric) -> bool {
         self.kinds.contains_key(&metric.to_string())

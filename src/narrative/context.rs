@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 /// A body section.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default)]
 pub struct SectionCtx {
     /// Section key, e.g. `performance`.
     pub key: String,
@@ -15,7 +15,7 @@ pub struct SectionCtx {
 }
 
 /// A row of the comparison table, formatted.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Default)]
 pub struct RowCtx {
     /// Row label, e.g. "Month to date".
     pub label: String,
@@ -24,7 +24,7 @@ pub struct RowCtx {
 }
 
 /// The comparison table, formatted.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Default)]
 pub struct TableCtx {
     /// Index display names.
     pub columns: Vec<String>,
@@ -33,7 +33,7 @@ pub struct TableCtx {
 }
 
 /// One data source, for the sources list.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default)]
 pub struct SourceCtx {
     /// Display name.
     pub name: String,
@@ -48,7 +48,7 @@ pub struct SourceCtx {
 }
 
 /// Everything `brief.md.tera` sees.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default)]
 pub struct BriefCtx {
     /// The run file's title.
     pub title: String,
@@ -79,7 +79,7 @@ pub struct BriefCtx {
 }
 
 /// Everything `page.html.tera` sees.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default)]
 pub struct PageCtx {
     /// `en-US` or `en-GB`.
     pub lang: &'static str,

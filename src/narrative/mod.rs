@@ -107,9 +107,12 @@ pub enum NarrativeError {
 
 /// Where a template came from, for messages.
 #[derive(Debug, Clone)]
-enum Origin {
+pub(crate) enum Origin {
+    /// Shipped in the binary.
     Embedded,
+    /// A file of the user's template folder.
     File(PathBuf),
+    /// A rule's text: rule file, rule line, rule id, which text.
     Rule(PathBuf, usize, String, &'static str),
 }
 
@@ -148,7 +151,7 @@ pub struct Narrator {
 }
 
 /// The template name of a rule's `which` text, wording `i`.
-fn wording_name(rule: &str, which: &str, i: usize) -> String {
+pub(crate) fn wording_name(rule: &str, which: &str, i: usize) -> String {
     format!("rule/{rule}/{which}/{i}")
 }
 
@@ -172,38 +175,7 @@ impl Narrator {
         locale: Locale,
         bands: Bands,
     ) -> Result<Self, NarrativeError> {
-        let mut sources: BTreeMap<String, (String, Origin)> = DEFAULT_TEMPLATES
-            .iter()
-            .map(|(n, t)| (n.to_string(), (t.to_string(), Origin::Embedded)))
-            .collect();
-        if let Some(dir) = user_dir {
-            for path in files_under(dir)? {
-                let name = path
-                    .strip_prefix(dir)
-                    .unwrap_or(&path)
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                let text = std::fs::read_to_string(&path).map_err(|source| NarrativeError::Io {
-                    path: path.clone(),
-                    source,
-                })?;
-                sources.insert(name, (text, Origin::File(path)));
-            }
-        }
-        for rule in &rules.rules {
-            let mut add = |which: &'static str, texts: &[String]| {
-                for (i, text) in texts.iter().enumerate() {
-                    let origin = Origin::Rule(rule.path.clone(), rule.line, rule.id.clone(), which);
-                    sources.insert(wording_name(&rule.id, which, i), (text.clone(), origin));
-                }
-            };
-            if let Says::Snippet(s) = &rule.says {
-                add("says", s);
-            }
-            add("takeaway", &rule.takeaway);
-            add("headline", &rule.headline);
-            add("watch", &rule.watch);
-        }
+        let mut sources = template_sources(user_dir, rules)?;
         if locale == Locale::EnGb {
             for (text, _) in sources.values_mut() {
                 *text = filters::british_template(text);
@@ -358,6 +330,47 @@ impl Narrator {
     }
 }
 
+/// Every template of a run by name, with where it came from: the embedded ones, the user's
+/// folder (overriding them file by file), and every rule's texts.
+pub(crate) fn template_sources(
+    user_dir: Option<&Path>,
+    rules: &RuleSet,
+) -> Result<BTreeMap<String, (String, Origin)>, NarrativeError> {
+    let mut sources: BTreeMap<String, (String, Origin)> = DEFAULT_TEMPLATES
+        .iter()
+        .map(|(n, t)| (n.to_string(), (t.to_string(), Origin::Embedded)))
+        .collect();
+    if let Some(dir) = user_dir {
+        for path in files_under(dir)? {
+            let name = path
+                .strip_prefix(dir)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let text = std::fs::read_to_string(&path).map_err(|source| NarrativeError::Io {
+                path: path.clone(),
+                source,
+            })?;
+            sources.insert(name, (text, Origin::File(path)));
+        }
+    }
+    for rule in &rules.rules {
+        let mut add = |which: &'static str, texts: &[String]| {
+            for (i, text) in texts.iter().enumerate() {
+                let origin = Origin::Rule(rule.path.clone(), rule.line, rule.id.clone(), which);
+                sources.insert(wording_name(&rule.id, which, i), (text.clone(), origin));
+            }
+        };
+        if let Says::Snippet(s) = &rule.says {
+            add("says", s);
+        }
+        add("takeaway", &rule.takeaway);
+        add("headline", &rule.headline);
+        add("watch", &rule.watch);
+    }
+    Ok(sources)
+}
+
 /// Capitalises the first letter, so a text may begin with a name that reads "the ...".
 fn sentence_case(s: &str) -> String {
     let mut chars = s.chars();
@@ -387,42 +400,53 @@ fn files_under(dir: &Path) -> Result<Vec<PathBuf>, NarrativeError> {
 
 /// Turns a Tera error into one that names the file (and line) a person can open.
 fn locate(origins: &BTreeMap<String, Origin>, e: tera::Error) -> NarrativeError {
+    let (at, message) = tera_position(&e);
+    let location =
+        |(name, line, col): &(String, usize, usize)| origin_location(origins, name, *line, *col);
+    // Pre-rendered reports point at `--> name:line:col`: point them at the file instead.
+    let message = message
+        .lines()
+        .map(
+            |l| match l.trim_start().strip_prefix("--> ").and_then(parse_pointer) {
+                Some((name, line, col)) => {
+                    format!(" --> {}", location(&(name.to_string(), line, col)))
+                }
+                None => l.to_string(),
+            },
+        )
+        .collect::<Vec<_>>()
+        .join("\n");
+    NarrativeError::Template {
+        location: at.as_ref().map_or_else(|| "templates".into(), location),
+        message,
+    }
+}
+
+/// Where a Tera error points (template name, line, 1-based column) and its message.
+pub(crate) fn tera_position(e: &tera::Error) -> (Option<(String, usize, usize)>, String) {
     match e.kind() {
-        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => NarrativeError::Template {
-            location: origin_location(
-                origins,
-                r.filename(),
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => (
+            Some((
+                r.filename().to_string(),
                 r.span().start_line,
                 r.span().start_col + 1,
-            ),
-            message: r.message().to_string(),
-        },
+            )),
+            r.message().to_string(),
+        ),
         _ => {
-            // Validation errors (unknown filters, includes) come as pre-rendered reports that
-            // point at `--> name:line:col`: point them at the file a person can open instead.
-            let text = std::iter::successors(Some(&e as &dyn std::error::Error), |e| e.source())
+            // Validation errors (unknown filters, includes) come as pre-rendered reports.
+            let text = std::iter::successors(Some(e as &dyn std::error::Error), |e| e.source())
                 .map(|e| e.to_string())
                 .collect::<Vec<_>>()
                 .join(": ");
-            let mut first = None;
-            let message = text
-                .lines()
-                .map(
-                    |l| match l.trim_start().strip_prefix("--> ").and_then(parse_pointer) {
-                        Some((name, line, col)) => {
-                            let at = origin_location(origins, name, line, col);
-                            first.get_or_insert_with(|| at.clone());
-                            format!(" --> {at}")
-                        }
-                        None => l.to_string(),
-                    },
-                )
-                .collect::<Vec<_>>()
-                .join("\n");
-            NarrativeError::Template {
-                location: first.unwrap_or_else(|| "templates".into()),
-                message,
-            }
+            let at = text.lines().find_map(|l| {
+                let (name, line, col) = l
+                    .trim_start()
+                    .strip_prefix("--> ")
+                    .and_then(parse_pointer)?;
+                Some((name.to_string(), line, col))
+            });
+            (at, text)
         }
     }
 }
@@ -435,7 +459,7 @@ fn parse_pointer(s: &str) -> Option<(&str, usize, usize)> {
     Some((parts.next()?, line, col))
 }
 
-fn origin_location(
+pub(crate) fn origin_location(
     origins: &BTreeMap<String, Origin>,
     name: &str,
     line: usize,

@@ -23,6 +23,19 @@ pub enum Op {
     Ne,
 }
 
+impl std::fmt::Display for Op {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Op::Gt => ">",
+            Op::Ge => ">=",
+            Op::Lt => "<",
+            Op::Le => "<=",
+            Op::Eq => "==",
+            Op::Ne => "!=",
+        })
+    }
+}
+
 /// One side of a comparison, as written.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Operand {

@@ -7,6 +7,7 @@
 //! in one pass, and [`RuleSet::findings`] reads the as-of row.
 
 mod expr;
+pub mod kinds;
 mod raw;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -39,6 +40,8 @@ pub struct RuleProblem {
     pub path: PathBuf,
     /// 1-based line.
     pub line: usize,
+    /// 1-based column (of the offending text, or of the rule's `id`).
+    pub column: usize,
     /// What is wrong, naming the rule.
     pub message: String,
 }
@@ -55,7 +58,7 @@ pub enum RuleError {
         source: std::io::Error,
     },
     /// Rules that cannot be used, all of them.
-    #[error("{}", .0.iter().map(|p| format!("{}:{}: {}", p.path.display(), p.line, p.message)).collect::<Vec<_>>().join("\n"))]
+    #[error("{}", .0.iter().map(|p| format!("{}:{}:{}: {}", p.path.display(), p.line, p.column, p.message)).collect::<Vec<_>>().join("\n"))]
     Invalid(Vec<RuleProblem>),
     /// Polars failed while evaluating conditions.
     #[error("evaluating rules: {0}")]
@@ -223,15 +226,29 @@ pub struct Rule {
     /// For caveats: the sections this caveat is about. It prints only when the brief prints
     /// a finding of one of them (empty: it always may).
     pub applies_to: Vec<String>,
-    /// A rule expected to hold on most days (the day's moves): it prints only when no other
-    /// body finding does, so a quiet day still has a headline.
+    /// A rule expected to hold on most days (the day's moves, or a signal that other rules
+    /// count): it prints only when no other body finding does, so a quiet day still has a
+    /// headline, and the backtest's noise bar (held on more than 40% of days) spares it.
     pub baseline: bool,
     /// `false` for a signal that other rules read through history metrics (`streak(...)`)
     /// but that is never a finding of its own.
     pub show: bool,
+    /// Dates on which the rule is expected to hold, or not (its rule tests).
+    pub expect: Expect,
     /// Where the rule is written.
     pub path: PathBuf,
     /// The line of its `id:`.
+    pub line: usize,
+}
+
+/// A rule's tests: dates of the run file's data on which it must hold, or must not.
+#[derive(Debug, Clone, Default)]
+pub struct Expect {
+    /// Trading days on which the condition must hold.
+    pub fires_on: Vec<chrono::NaiveDate>,
+    /// Trading days on which it must not.
+    pub silent_on: Vec<chrono::NaiveDate>,
+    /// The line of `expect:` (the rule's line when there is none).
     pub line: usize,
 }
 
@@ -259,6 +276,17 @@ pub struct RuleSet {
 impl RuleSet {
     /// Reads and validates every `*.yaml` file of `dir`, reporting all problems at once.
     pub fn load(dir: &Path, config: &RunConfig) -> Result<Self, RuleError> {
+        let (set, problems) = Self::load_all(dir, config)?;
+        if problems.is_empty() {
+            Ok(set)
+        } else {
+            Err(RuleError::Invalid(problems))
+        }
+    }
+
+    /// The valid rules of `dir` and the problems of the others (for `check`, which goes on
+    /// to the templates of the valid ones). Only a folder or file that cannot be read fails.
+    pub fn load_all(dir: &Path, config: &RunConfig) -> Result<(Self, Vec<RuleProblem>), RuleError> {
         let io = |source| RuleError::Io {
             path: dir.to_path_buf(),
             source,
@@ -292,16 +320,13 @@ impl RuleSet {
                 problems.push(RuleProblem {
                     path: r.path.clone(),
                     line: r.line,
+                    column: 3,
                     message: format!("rule '{}': id already used at {}:{l}", r.id, p.display()),
                 });
             }
         }
         check_references(&mut rules, &mut skipped, &mut problems);
-        if problems.is_empty() {
-            Ok(RuleSet { rules, skipped })
-        } else {
-            Err(RuleError::Invalid(problems))
-        }
+        Ok((RuleSet { rules, skipped }, problems))
     }
 
     /// Every metric the rules read, in conditions and facts.
@@ -444,6 +469,7 @@ fn check_references(
                 problems.push(RuleProblem {
                     path: r.path.clone(),
                     line: r.line,
+                    column: 3,
                     message: format!("rule '{}': names rule '{id}', which does not exist", r.id),
                 });
             }
@@ -462,6 +488,7 @@ fn check_references(
                 problems.push(RuleProblem {
                     path: r.path.clone(),
                     line: r.line,
+                    column: 3,
                     message: format!(
                         "rule '{}': its condition depends on its own history (a cycle of rules)",
                         r.id

@@ -10,7 +10,8 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::expr::{parse_call, parse_comparison, Operand};
-use super::{Condition, Rule, RuleProblem, Says, Side, SECTIONS};
+use super::kinds;
+use super::{Condition, Expect, Rule, RuleProblem, Says, Side, SECTIONS};
 use crate::config::RunConfig;
 use crate::metrics::{CallError, Metric};
 
@@ -34,6 +35,16 @@ struct RawRule {
     #[serde(default)]
     baseline: bool,
     show: Option<bool>,
+    expect: Option<RawExpect>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExpect {
+    #[serde(default)]
+    fires_on: Vec<chrono::NaiveDate>,
+    #[serde(default)]
+    silent_on: Vec<chrono::NaiveDate>,
 }
 
 /// One text, or several wordings of it.
@@ -98,10 +109,11 @@ pub fn validate_file(
     let raws: Vec<RawRule> = match serde_norway::from_str(text) {
         Ok(r) => r,
         Err(e) => {
-            let line = e.location().map_or(1, |l| l.line());
+            let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
             problems.push(RuleProblem {
                 path: path.to_path_buf(),
                 line,
+                column,
                 message: e.to_string(),
             });
             return;
@@ -123,19 +135,24 @@ pub fn validate_file(
             .iter()
             .position(|l| l.starts_with("- "))
             .map_or(lines.len(), |n| id_line + n);
-        let line_of = |needle: &str| {
+        // The line and column of the first text of this rule containing `needle`.
+        let at = |needle: &str| {
+            let id_col = lines[id_line - 1].find("id:").map_or(1, |c| c + 1);
             lines[id_line - 1..end]
                 .iter()
-                .position(|l| l.contains(needle))
-                .map_or(id_line, |i| id_line + i)
+                .enumerate()
+                .find_map(|(i, l)| l.find(needle).map(|c| (id_line + i, c + 1)))
+                .unwrap_or((id_line, id_col))
         };
+        let line_of = |needle: &str| at(needle).0;
         let mut found = Vec::new();
         let mut absent = None;
         let mut problem = |needle: &str, error: CallError| match error {
             CallError::Absent(name) => absent = Some(name),
             CallError::Invalid(message) => found.push(RuleProblem {
                 path: path.to_path_buf(),
-                line: line_of(needle),
+                line: at(needle).0,
+                column: at(needle).1,
                 message: format!("rule '{}': {message}", raw.id),
             }),
         };
@@ -209,6 +226,17 @@ pub fn validate_file(
                 applies_to: raw.applies_to,
                 baseline: raw.baseline,
                 show,
+                expect: raw.expect.map_or_else(
+                    || Expect {
+                        line: id_line,
+                        ..Expect::default()
+                    },
+                    |e| Expect {
+                        fires_on: e.fires_on,
+                        silent_on: e.silent_on,
+                        line: line_of("expect:"),
+                    },
+                ),
                 path: path.to_path_buf(),
                 line: id_line,
             });
@@ -243,6 +271,11 @@ fn condition(
                         Ok(Condition::Compare(side(l, config)?, op, side(r, config)?))
                     });
             match parsed {
+                Ok(Condition::Compare(l, op, r)) if kinds::problem(&l, op, &r).is_some() => {
+                    let why = kinds::problem(&l, op, &r).unwrap_or_default();
+                    problem(text, format!("in `{text}`: {why}").into());
+                    None
+                }
                 Ok(c) => Some(c),
                 Err(CallError::Invalid(e)) => {
                     problem(text, format!("in `{text}`: {e}").into());

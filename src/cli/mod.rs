@@ -1,5 +1,7 @@
 //! The command line: the only place that reads arguments, prints, and picks exit codes.
 
+mod authoring;
+
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -36,6 +38,57 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Check the run file, every rule and every template, and report every problem at once.
+    Check {
+        /// The run file (marketbrief.yaml).
+        #[arg(long, short)]
+        config: PathBuf,
+    },
+    /// Show, for each rule, whether it held on a date and why, value by value.
+    Explain {
+        /// The run file (marketbrief.yaml).
+        #[arg(long, short)]
+        config: PathBuf,
+        /// The date: YYYY-MM-DD, or `latest`.
+        #[arg(long, default_value = "latest", value_parser = parse_as_of)]
+        as_of: AsOf,
+        /// Only this rule.
+        #[arg(long)]
+        rule: Option<String>,
+        /// `text` for people, `json` for tools.
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+    },
+    /// Run the rules' tests (their `expect:` dates) against the run file's data.
+    Test {
+        /// The run file (marketbrief.yaml).
+        #[arg(long, short)]
+        config: PathBuf,
+        /// Only this rule's tests.
+        #[arg(long)]
+        rule: Option<String>,
+    },
+    /// Count how often each rule held over a span of history; optionally write every brief.
+    Backtest {
+        /// The run file (marketbrief.yaml).
+        #[arg(long, short)]
+        config: PathBuf,
+        /// First date (default: the first trading day of the data).
+        #[arg(long, value_parser = parse_date)]
+        from: Option<NaiveDate>,
+        /// Last date (default: the last trading day of the data).
+        #[arg(long, value_parser = parse_date)]
+        to: Option<NaiveDate>,
+        /// Write every trading day's brief into this folder.
+        #[arg(long)]
+        write_briefs: Option<PathBuf>,
+        /// Formats of the briefs written (default: the run file's).
+        #[arg(long, value_delimiter = ',', value_parser = parse_format)]
+        brief_format: Vec<OutputFormat>,
+        /// How to print the counts: `table`, `csv` or `json`.
+        #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
+        format: String,
+    },
     /// Write the synthetic demo dataset (the one shipped in examples/demo/data).
     DemoData {
         /// Folder to write into.
@@ -51,6 +104,11 @@ fn parse_as_of(s: &str) -> Result<AsOf, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map(AsOf::Date)
         .map_err(|_| format!("'{s}' is not a date: use YYYY-MM-DD or latest"))
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("'{s}' is not a date: use YYYY-MM-DD"))
 }
 
 fn parse_format(s: &str) -> Result<OutputFormat, String> {
@@ -76,7 +134,7 @@ impl From<Error> for Failure {
     }
 }
 
-fn io_failure(what: String, e: std::io::Error) -> Failure {
+pub(crate) fn io_failure(what: String, e: std::io::Error) -> Failure {
     Failure {
         message: format!("{what}: {e}"),
         code: 1,
@@ -131,6 +189,29 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
+        Command::Check { config } => authoring::check(&config),
+        Command::Explain {
+            config,
+            as_of,
+            rule,
+            format,
+        } => authoring::explain(&config, as_of, rule.as_deref(), &format),
+        Command::Test { config, rule } => authoring::test(&config, rule.as_deref()),
+        Command::Backtest {
+            config,
+            from,
+            to,
+            write_briefs,
+            brief_format,
+            format,
+        } => authoring::backtest(
+            &config,
+            from,
+            to,
+            write_briefs.as_deref(),
+            brief_format,
+            &format,
+        ),
         Command::DemoData { out } => crate::demo::write(&out)
             .map(|files| {
                 files

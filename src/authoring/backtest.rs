@@ -1,0 +1,340 @@
+//! `marketbrief backtest`: how often each rule would have held over a span of history, read
+//! straight from the rules' boolean columns, and optionally every day's brief written.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::brief::{AsOf, Error, Prepared};
+use crate::config::OutputFormat;
+
+/// How often one rule held.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleStats {
+    /// Rule id.
+    pub id: String,
+    /// Its section.
+    pub section: String,
+    /// Marked `baseline: true` (expected to hold on most days).
+    pub baseline: bool,
+    /// A signal other rules read (`show: false`), never printed itself.
+    pub signal: bool,
+    /// Trading days on which it held.
+    pub days: usize,
+    /// Those days as a percent of the span's trading days.
+    pub share: f64,
+    /// The first day it held.
+    pub first: Option<NaiveDate>,
+    /// The last day it held.
+    pub last: Option<NaiveDate>,
+    /// The most consecutive trading days it held.
+    pub longest_run: usize,
+    /// How many separate runs of days it held.
+    pub runs: usize,
+    /// The median number of trading days without it between two runs (none with fewer
+    /// than two runs).
+    pub median_gap: Option<f64>,
+    /// Days its finding printed in the brief (only when the briefs are written).
+    pub printed: Option<usize>,
+}
+
+/// A backtest over a span of trading days.
+#[derive(Debug, Clone, Serialize)]
+pub struct Backtest {
+    /// The first trading day of the span.
+    pub from: NaiveDate,
+    /// The last trading day of the span.
+    pub to: NaiveDate,
+    /// Trading days in the span.
+    pub trading_days: usize,
+    /// One entry per rule, in file order.
+    pub rules: Vec<RuleStats>,
+    /// Briefs written, when asked for.
+    pub briefs_written: Option<usize>,
+}
+
+/// The rows of the trading days from `from` to `to` (both optional: the whole calendar).
+pub fn span(
+    prepared: &Prepared,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<std::ops::Range<usize>, Error> {
+    let cal = &prepared.frame.calendar;
+    let start = from.map_or(0, |d| cal.partition_point(|c| *c < d));
+    let end = to.map_or(cal.len(), |d| cal.partition_point(|c| *c <= d));
+    if start >= end {
+        let (first, last) = (cal[0], cal[cal.len() - 1]);
+        return Err(Error::OutOfRange {
+            asked: from.or(to).unwrap_or(first),
+            first,
+            last,
+        });
+    }
+    Ok(start..end)
+}
+
+/// Counts, first and last days, runs and gaps of every rule over `rows`.
+pub fn stats(prepared: &Prepared, rows: std::ops::Range<usize>) -> Backtest {
+    let cal = &prepared.frame.calendar;
+    let n = rows.len();
+    let rules = (prepared.rules.rules.iter())
+        .map(|rule| {
+            let held: Vec<bool> = prepared
+                .held
+                .column(&rule.id)
+                .ok()
+                .and_then(|c| {
+                    c.bool()
+                        .ok()
+                        .map(|b| b.iter().map(|v| v == Some(true)).collect())
+                })
+                .unwrap_or_else(|| vec![false; cal.len()]);
+            let held = &held[rows.clone()];
+            let days = held.iter().filter(|h| **h).count();
+            let first = held.iter().position(|h| *h).map(|i| cal[rows.start + i]);
+            let last = held.iter().rposition(|h| *h).map(|i| cal[rows.start + i]);
+            // Runs of consecutive held days, as (start, length).
+            let mut runs: Vec<(usize, usize)> = Vec::new();
+            for (i, h) in held.iter().enumerate() {
+                match (h, runs.last_mut()) {
+                    (true, Some((s, len))) if *s + *len == i => *len += 1,
+                    (true, _) => runs.push((i, 1)),
+                    (false, _) => {}
+                }
+            }
+            let mut gaps: Vec<f64> = runs
+                .windows(2)
+                .map(|w| (w[1].0 - (w[0].0 + w[0].1)) as f64)
+                .collect();
+            RuleStats {
+                id: rule.id.clone(),
+                section: rule.section.clone(),
+                baseline: rule.baseline,
+                signal: !rule.show,
+                days,
+                share: 100.0 * days as f64 / n as f64,
+                first,
+                last,
+                longest_run: runs.iter().map(|r| r.1).max().unwrap_or(0),
+                runs: runs.len(),
+                median_gap: median(&mut gaps),
+                printed: None,
+            }
+        })
+        .collect();
+    Backtest {
+        from: cal[rows.start],
+        to: cal[rows.end - 1],
+        trading_days: n,
+        rules,
+        briefs_written: None,
+    }
+}
+
+fn median(v: &mut [f64]) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let mid = v.len() / 2;
+    Some(if v.len() % 2 == 1 {
+        v[mid]
+    } else {
+        (v[mid - 1] + v[mid]) / 2.0
+    })
+}
+
+/// Writes the brief of every trading day of `rows` into `dir` (`brief-<date>.<ext>`), on as
+/// many threads as there are cores, and counts the days each rule printed. `tick` is called
+/// once per brief written. The first failure in date order stops the run.
+pub fn write_briefs(
+    prepared: &Prepared,
+    rows: std::ops::Range<usize>,
+    dir: &Path,
+    formats: &[OutputFormat],
+    tick: &(dyn Fn() + Sync),
+) -> Result<(usize, BTreeMap<String, usize>), Error> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let next = AtomicUsize::new(rows.start);
+    let stop = AtomicBool::new(false);
+    let failures: Mutex<Vec<(usize, Error)>> = Mutex::new(Vec::new());
+    let workers = std::thread::available_parallelism().map_or(1, |p| p.get());
+    let counts: Vec<BTreeMap<String, usize>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut printed: BTreeMap<String, usize> = BTreeMap::new();
+                    while !stop.load(Ordering::Relaxed) {
+                        let row = next.fetch_add(1, Ordering::Relaxed);
+                        if row >= rows.end {
+                            break;
+                        }
+                        let date = prepared.frame.calendar[row];
+                        let written = prepared.brief(AsOf::Date(date)).and_then(|brief| {
+                            let rendered: Vec<(OutputFormat, String)> =
+                                formats.iter().map(|f| (*f, brief.render(*f))).collect();
+                            let stem = format!("brief-{date}");
+                            crate::output::write_all(dir, &stem, &rendered).map_err(|source| {
+                                Error::Io {
+                                    path: dir.join(&stem),
+                                    source,
+                                }
+                            })?;
+                            Ok(brief)
+                        });
+                        match written {
+                            Ok(brief) => {
+                                for f in &brief.json.findings {
+                                    *printed.entry(f.rule.clone()).or_default() += 1;
+                                }
+                                tick();
+                            }
+                            Err(e) => {
+                                stop.store(true, Ordering::Relaxed);
+                                failures.lock().expect("not poisoned").push((row, e));
+                            }
+                        }
+                    }
+                    printed
+                })
+            })
+            .collect();
+        (handles.into_iter())
+            .map(|h| h.join().expect("a brief thread does not panic"))
+            .collect()
+    });
+    let mut failures = failures.into_inner().expect("not poisoned");
+    failures.sort_by_key(|(row, _)| *row);
+    if let Some((_, e)) = failures.into_iter().next() {
+        return Err(e);
+    }
+    let mut printed: BTreeMap<String, usize> = BTreeMap::new();
+    for c in counts {
+        for (id, n) in c {
+            *printed.entry(id).or_default() += n;
+        }
+    }
+    Ok((rows.len(), printed))
+}
+
+impl Backtest {
+    /// Adds the days each rule printed, from [`write_briefs`].
+    pub fn with_printed(mut self, written: usize, printed: &BTreeMap<String, usize>) -> Self {
+        for r in &mut self.rules {
+            r.printed = Some(printed.get(&r.id).copied().unwrap_or(0));
+        }
+        self.briefs_written = Some(written);
+        self
+    }
+
+    /// CSV, one line per rule.
+    pub fn csv(&self) -> String {
+        let mut out = String::from(
+            "rule,section,baseline,signal,days,share,first,last,longest_run,runs,median_gap,printed\n",
+        );
+        let opt = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        for r in &self.rules {
+            out.push_str(&format!(
+                "{},{},{},{},{},{:.2},{},{},{},{},{},{}\n",
+                r.id,
+                r.section,
+                r.baseline,
+                r.signal,
+                r.days,
+                r.share,
+                opt(r.first),
+                opt(r.last),
+                r.longest_run,
+                r.runs,
+                r.median_gap.map(|g| g.to_string()).unwrap_or_default(),
+                r.printed.map(|p| p.to_string()).unwrap_or_default(),
+            ));
+        }
+        out
+    }
+
+    /// A table for a terminal, then the rules that look noisy or dead.
+    pub fn table(&self) -> String {
+        let opt = |d: Option<NaiveDate>| d.map_or("-".to_string(), |d| d.to_string());
+        let width = self
+            .rules
+            .iter()
+            .map(|r| r.id.len())
+            .max()
+            .unwrap_or(4)
+            .max(4)
+            + 2;
+        let mut out = format!(
+            "{} to {}: {} trading days, {} rules\n\n",
+            self.from,
+            self.to,
+            self.trading_days,
+            self.rules.len()
+        );
+        out.push_str(&format!(
+            "{:<width$} {:>6} {:>7} {:>11} {:>11} {:>7} {:>5} {:>7}{}\n",
+            "rule",
+            "days",
+            "share",
+            "first",
+            "last",
+            "longest",
+            "runs",
+            "med gap",
+            if self.briefs_written.is_some() {
+                "  printed"
+            } else {
+                ""
+            }
+        ));
+        for r in &self.rules {
+            let mark = if r.baseline {
+                " (baseline)"
+            } else if r.signal {
+                " (signal)"
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "{:<width$} {:>6} {:>6.1}% {:>11} {:>11} {:>7} {:>5} {:>7}{}{mark}\n",
+                r.id,
+                r.days,
+                r.share,
+                opt(r.first),
+                opt(r.last),
+                r.longest_run,
+                r.runs,
+                r.median_gap.map_or("-".into(), |g| format!("{g:.0}")),
+                r.printed.map_or(String::new(), |p| format!("  {p:>7}")),
+            ));
+        }
+        let noisy: Vec<&str> = (self.rules.iter())
+            .filter(|r| !r.baseline && r.share > NOISY_SHARE)
+            .map(|r| r.id.as_str())
+            .collect();
+        let dead: Vec<&str> = (self.rules.iter())
+            .filter(|r| r.days == 0)
+            .map(|r| r.id.as_str())
+            .collect();
+        if !noisy.is_empty() {
+            out.push_str(&format!(
+                "\nHeld on more than {NOISY_SHARE}% of days (noise unless baseline): {}\n",
+                noisy.join(", ")
+            ));
+        }
+        if !dead.is_empty() {
+            out.push_str(&format!("\nNever held: {}\n", dead.join(", ")));
+        }
+        out
+    }
+}
+
+/// The share of trading days above which a rule that is not a baseline reads as noise.
+pub const NOISY_SHARE: f64 = 40.0;

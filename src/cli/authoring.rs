@@ -1,0 +1,141 @@
+//! The rule-authoring commands: `check`, `explain`, `test` and `backtest`.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::Failure;
+use crate::authoring::{backtest as bt, explain as ex, lint, ruletest};
+use crate::brief::{AsOf, Error, Prepared};
+use crate::config::{OutputFormat, RunConfig};
+
+/// Exit code of `test` when a rule test fails.
+pub const TESTS_FAILED: i32 = 5;
+
+fn print(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error worth a message.
+    let _ = out.write_all(text.as_bytes());
+}
+
+fn load(config: &Path) -> Result<RunConfig, Failure> {
+    Ok(RunConfig::load(config).map_err(Error::from)?)
+}
+
+/// `check`: every problem of the run file, rules and templates; exit 3 if there are any.
+pub fn check(config: &Path) -> Result<(), Failure> {
+    let report = lint::check(config);
+    if report.problems.is_empty() {
+        print(&report.summary());
+        return Ok(());
+    }
+    Err(Failure {
+        message: report.to_string(),
+        code: 3,
+    })
+}
+
+/// `explain`: each rule's condition, value by value, on one date.
+pub fn explain(
+    config: &Path,
+    as_of: AsOf,
+    rule: Option<&str>,
+    format: &str,
+) -> Result<(), Failure> {
+    let config = load(config)?;
+    let prepared = Prepared::new(&config)?;
+    if let Some(id) = rule {
+        let known = prepared.rules.rules.iter().any(|r| r.id == id)
+            || prepared.rules.skipped.iter().any(|(s, _)| s == id);
+        if !known {
+            return Err(Failure {
+                message: format!("no rule '{id}' in {}", config.rules_dir.display()),
+                code: 2,
+            });
+        }
+    }
+    let explanation = ex::explain(&prepared, as_of, rule)?;
+    match format {
+        "json" => {
+            let mut s = serde_json::to_string_pretty(&explanation).expect("plain data");
+            s.push('\n');
+            print(&s);
+        }
+        _ => print(&explanation.human()),
+    }
+    Ok(())
+}
+
+/// `test`: the rules' `expect:` dates; exit 5 if any fails.
+pub fn test(config: &Path, rule: Option<&str>) -> Result<(), Failure> {
+    let config = load(config)?;
+    let prepared = Prepared::new(&config)?;
+    let cases = ruletest::run(&prepared, rule);
+    let untested: Vec<String> = (prepared.rules.rules.iter())
+        .filter(|r| rule.is_none_or(|o| o == r.id))
+        .filter(|r| r.expect.fires_on.is_empty() && r.expect.silent_on.is_empty())
+        .map(|r| r.id.clone())
+        .collect();
+    let skipped: Vec<String> = (prepared.rules.skipped.iter())
+        .filter(|(id, _)| rule.is_none_or(|o| o == id))
+        .map(|(id, _)| id.clone())
+        .collect();
+    let (report, ok) = ruletest::report(&cases, &untested, &skipped);
+    print(&report);
+    if ok {
+        Ok(())
+    } else {
+        Err(Failure {
+            message: "rule tests failed".into(),
+            code: TESTS_FAILED,
+        })
+    }
+}
+
+/// `backtest`: per-rule counts over a span, and optionally every day's brief written.
+pub fn backtest(
+    config: &Path,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    write_briefs: Option<&Path>,
+    brief_format: Vec<OutputFormat>,
+    format: &str,
+) -> Result<(), Failure> {
+    let config = load(config)?;
+    let prepared = Prepared::new(&config)?;
+    let rows = bt::span(&prepared, from, to)?;
+    let mut result = bt::stats(&prepared, rows.clone());
+    if let Some(dir) = write_briefs {
+        let formats = if brief_format.is_empty() {
+            config.formats.clone()
+        } else {
+            brief_format
+        };
+        // A bar only for a person watching: none when stderr is a file or a pipe.
+        let bar = if std::io::stderr().is_terminal() {
+            ProgressBar::new(rows.len() as u64)
+        } else {
+            ProgressBar::hidden()
+        };
+        if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} briefs, {eta} left") {
+            bar.set_style(style);
+        }
+        let (written, printed) = bt::write_briefs(&prepared, rows, dir, &formats, &|| bar.inc(1))?;
+        bar.finish_and_clear();
+        eprintln!("wrote {written} briefs to {}", dir.display());
+        result = result.with_printed(written, &printed);
+    }
+    match format {
+        "csv" => print(&result.csv()),
+        "json" => {
+            let mut s = serde_json::to_string_pretty(&result).expect("plain data");
+            s.push('\n');
+            print(&s);
+        }
+        _ => print(&result.table()),
+    }
+    Ok(())
+}
