@@ -60,7 +60,7 @@ fn a_rule_naming_an_unknown_metric_names_file_and_line() {
     assert_eq!(code, 3, "{stderr}");
     assert!(
         stderr.contains(
-            "mine.yaml:4: rule 'typo': in `retrun(small_caps, 1d) > 1`: unknown metric 'retrun'"
+            "mine.yaml:4:9: rule 'typo': in `retrun(small_caps, 1d) > 1`: unknown metric 'retrun'"
         ),
         "{stderr}"
     );
