@@ -97,19 +97,7 @@ pub fn stats(prepared: &Prepared, rows: std::ops::Range<usize>) -> Backtest {
             let days = held.iter().filter(|h| **h).count();
             let first = held.iter().position(|h| *h).map(|i| cal[rows.start + i]);
             let last = held.iter().rposition(|h| *h).map(|i| cal[rows.start + i]);
-            // Runs of consecutive held days, as (start, length).
-            let mut runs: Vec<(usize, usize)> = Vec::new();
-            for (i, h) in held.iter().enumerate() {
-                match (h, runs.last_mut()) {
-                    (true, Some((s, len))) if *s + *len == i => *len += 1,
-                    (true, _) => runs.push((i, 1)),
-                    (false, _) => {}
-                }
-            }
-            let mut gaps: Vec<f64> = runs
-                .windows(2)
-                .map(|w| (w[1].0 - (w[0].0 + w[0].1)) as f64)
-                .collect();
+            let runs = Runs::of(held);
             RuleStats {
                 id: rule.id.clone(),
                 section: rule.section.clone(),
@@ -119,9 +107,9 @@ pub fn stats(prepared: &Prepared, rows: std::ops::Range<usize>) -> Backtest {
                 share: 100.0 * days as f64 / n as f64,
                 first,
                 last,
-                longest_run: runs.iter().map(|r| r.1).max().unwrap_or(0),
-                runs: runs.len(),
-                median_gap: median(&mut gaps),
+                longest_run: runs.longest,
+                runs: runs.count,
+                median_gap: runs.median_gap,
                 printed: None,
             }
         })
@@ -132,6 +120,41 @@ pub fn stats(prepared: &Prepared, rows: std::ops::Range<usize>) -> Backtest {
         trading_days: n,
         rules,
         briefs_written: None,
+    }
+}
+
+/// The runs of consecutive held days in a column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Runs {
+    /// How many runs.
+    pub count: usize,
+    /// The longest, in days.
+    pub longest: usize,
+    /// The median number of days without the rule between two runs.
+    pub median_gap: Option<f64>,
+}
+
+impl Runs {
+    /// The runs of `held`.
+    pub fn of(held: &[bool]) -> Runs {
+        // Runs as (start, length).
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        for (i, h) in held.iter().enumerate() {
+            match (h, runs.last_mut()) {
+                (true, Some((s, len))) if *s + *len == i => *len += 1,
+                (true, _) => runs.push((i, 1)),
+                (false, _) => {}
+            }
+        }
+        let mut gaps: Vec<f64> = runs
+            .windows(2)
+            .map(|w| (w[1].0 - (w[0].0 + w[0].1)) as f64)
+            .collect();
+        Runs {
+            count: runs.len(),
+            longest: runs.iter().map(|r| r.1).max().unwrap_or(0),
+            median_gap: median(&mut gaps),
+        }
     }
 }
 
@@ -338,3 +361,34 @@ impl Backtest {
 
 /// The share of trading days above which a rule that is not a baseline reads as noise.
 pub const NOISY_SHARE: f64 = 40.0;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_and_gaps_by_hand() {
+        let (t, f) = (true, false);
+        // Runs: [1..=2] (2 days), [5] (1), [7..=9] (3); gaps 2 (days 3, 4) and 1 (day 6).
+        let held = [f, t, t, f, f, t, f, t, t, t];
+        let want = Runs {
+            count: 3,
+            longest: 3,
+            median_gap: Some(1.5),
+        };
+        assert_eq!(Runs::of(&held), want);
+        assert_eq!(
+            Runs::of(&[f, f]),
+            Runs {
+                count: 0,
+                longest: 0,
+                median_gap: None
+            }
+        );
+        let one = Runs::of(&[t, t, t]);
+        assert_eq!((one.count, one.longest, one.median_gap), (1, 3, None));
+        // Gaps 4, 1 and 1: the median is 1.
+        let held = [t, f, f, f, f, t, f, t, f, t];
+        assert_eq!(Runs::of(&held).median_gap, Some(1.0));
+    }
+}

@@ -265,13 +265,10 @@ fn templates(config: &RunConfig, rules: &RuleSet, report: &mut Report) {
     page_variables(&tera, &sources, report);
 }
 
+/// A Tera message's first line, without its own `error: ` prefix.
 fn first_line(message: &str) -> String {
-    message
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_string()
+    let line = message.lines().next().unwrap_or_default().trim();
+    line.strip_prefix("error: ").unwrap_or(line).to_string()
 }
 
 /// Variables a rule text reads that are neither the rule's facts nor `names`.

@@ -300,6 +300,8 @@ impl RuleSet {
         let mut rules = Vec::new();
         let mut problems = Vec::new();
         let mut skipped = Vec::new();
+        // Every rule's id and place, valid or not, so a repeated id is reported either way.
+        let mut ids: Vec<(String, PathBuf, usize)> = Vec::new();
         for path in files {
             let text = std::fs::read_to_string(&path).map_err(|source| RuleError::Io {
                 path: path.clone(),
@@ -312,16 +314,17 @@ impl RuleSet {
                 &mut rules,
                 &mut problems,
                 &mut skipped,
+                &mut ids,
             );
         }
         let mut seen: BTreeMap<&str, (&Path, usize)> = BTreeMap::new();
-        for r in &rules {
-            if let Some((p, l)) = seen.insert(&r.id, (&r.path, r.line)) {
+        for (id, path, line) in &ids {
+            if let Some((p, l)) = seen.insert(id, (path, *line)) {
                 problems.push(RuleProblem {
-                    path: r.path.clone(),
-                    line: r.line,
+                    path: path.clone(),
+                    line: *line,
                     column: 3,
-                    message: format!("rule '{}': id already used at {}:{l}", r.id, p.display()),
+                    message: format!("rule '{id}': id already used at {}:{l}", p.display()),
                 });
             }
         }

@@ -97,7 +97,7 @@ struct NotOf {
 
 /// Validates one file's rules, appending good ones to `rules` and problems to `problems`.
 /// A rule that needs data the run file marks absent (`name: ~`) goes to `skipped` with the
-/// name it needs.
+/// name it needs. Every rule's id, file and line go to `ids`, valid or not.
 pub fn validate_file(
     path: &Path,
     text: &str,
@@ -105,6 +105,7 @@ pub fn validate_file(
     rules: &mut Vec<Rule>,
     problems: &mut Vec<RuleProblem>,
     skipped: &mut Vec<(String, String)>,
+    ids: &mut Vec<(String, std::path::PathBuf, usize)>,
 ) {
     let raws: Vec<RawRule> = match serde_norway::from_str(text) {
         Ok(r) => r,
@@ -120,8 +121,11 @@ pub fn validate_file(
         }
     };
     let lines: Vec<&str> = text.lines().collect();
+    // Rules are found in file order: each search starts below the previous rule's `id:`, so
+    // a repeated id points at its own rule.
+    let mut searched = 0;
     for raw in raws {
-        let id_line = lines
+        let id_line = lines[searched..]
             .iter()
             .position(|l| {
                 let l = l.trim_start().trim_start_matches("- ").trim();
@@ -129,7 +133,9 @@ pub fn validate_file(
                     .map(|v| v.trim().trim_matches(['"', '\'']))
                     == Some(raw.id.as_str())
             })
-            .map_or(1, |i| i + 1);
+            .map_or(searched.max(1), |i| searched + i + 1);
+        searched = id_line.min(lines.len());
+        ids.push((raw.id.clone(), path.to_path_buf(), id_line));
         // The rule runs until the next `- id:` or `- ` at the start of a list item.
         let end = lines[id_line..]
             .iter()
@@ -320,6 +326,7 @@ universe: {large_caps: SPY, small_caps: IWM}
             &mut rules,
             &mut problems,
             &mut skipped,
+            &mut vec![],
         );
         (rules, problems)
     }

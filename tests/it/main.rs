@@ -1,6 +1,7 @@
 //! Integration tests, in one binary so polars is linked once: the command line on bad input,
 //! the demo brief against its golden copy, and figures on the real data in ../shared/data.
 
+mod authoring;
 mod bad_input;
 mod claims;
 mod every_day;
