@@ -155,15 +155,16 @@ impl Explanation {
         let printed = (self.rules.iter())
             .filter(|r| r.outcome.contains("printed") && !r.outcome.contains("not printed"))
             .count();
+        let n = self.rules.len();
         let mut out = vec![format!(
-            "{}{}: {} rules, {held} held, {printed} printed.",
+            "{}{}: {n} rule{}, {held} held, {printed} printed.",
             self.data_as_of,
             if self.as_of == self.data_as_of {
                 String::new()
             } else {
                 format!(" (the trading day on or before {})", self.as_of)
             },
-            self.rules.len()
+            if n == 1 { "" } else { "s" }
         )];
         for r in &self.rules {
             out.push(String::new());
