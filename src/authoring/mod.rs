@@ -6,6 +6,7 @@
 //! years costs the same start-up.
 
 pub mod backtest;
+mod briefs;
 pub mod explain;
 pub mod lint;
 
