@@ -53,6 +53,8 @@ pub struct Backtest {
     pub rules: Vec<RuleStats>,
     /// Briefs written, when asked for.
     pub briefs_written: Option<usize>,
+    /// Rules the run leaves out because they need data the run file marks absent.
+    pub skipped: Vec<String>,
 }
 
 /// The rows of the trading days from `from` to `to` (both optional: the whole calendar).
@@ -118,6 +120,12 @@ pub fn stats(prepared: &Prepared, rows: std::ops::Range<usize>) -> Backtest {
         trading_days: n,
         rules,
         briefs_written: None,
+        skipped: prepared
+            .rules
+            .skipped
+            .iter()
+            .map(|(id, _)| id.clone())
+            .collect(),
     }
 }
 
@@ -276,6 +284,12 @@ impl Backtest {
         }
         if !dead.is_empty() {
             out.push_str(&format!("\nNever held: {}\n", dead.join(", ")));
+        }
+        if !self.skipped.is_empty() {
+            out.push_str(&format!(
+                "\nLeft out for data the run file marks absent: {}\n",
+                self.skipped.join(", ")
+            ));
         }
         out
     }

@@ -26,7 +26,7 @@ use crate::rules::{Rule, RuleError, RuleSet, Says};
 pub struct Problem {
     /// The file.
     pub path: PathBuf,
-    /// 1-based line (0 when the file as a whole is at fault).
+    /// 1-based line (0 when the file as a whole is at fault: the message then names it).
     pub line: usize,
     /// 1-based column.
     pub column: usize,
@@ -49,7 +49,8 @@ impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for p in &self.problems {
             match p.line {
-                0 => writeln!(f, "{}: {}", p.path.display(), p.message)?,
+                // Whole-file messages name their file already.
+                0 => writeln!(f, "{}", p.message)?,
                 _ => writeln!(
                     f,
                     "{}:{}:{}: {}",

@@ -84,10 +84,13 @@ pub fn run(prepared: &Prepared, only: Option<&str>) -> Vec<Case> {
 /// rules without `expect:`, `skipped` rules the run leaves out for lack of data.
 pub fn report(cases: &[Case], untested: &[String], skipped: &[String]) -> (String, bool) {
     let rules: std::collections::BTreeSet<&str> = cases.iter().map(|c| c.rule.as_str()).collect();
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
     let mut out = format!(
-        "running {} rule tests from {} rules\n",
+        "running {} rule test{} from {} rule{}\n",
         cases.len(),
-        rules.len()
+        plural(cases.len()),
+        rules.len(),
+        plural(rules.len())
     );
     for c in cases {
         let verdict = match (&c.failure, &c.ignored) {

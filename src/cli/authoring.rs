@@ -25,6 +25,20 @@ fn load(config: &Path) -> Result<RunConfig, Failure> {
     Ok(RunConfig::load(config).map_err(Error::from)?)
 }
 
+/// `--rule ID` must name a rule of the run (skipped ones included): exit 2 otherwise.
+fn known_rule(prepared: &Prepared, config: &RunConfig, rule: Option<&str>) -> Result<(), Failure> {
+    let Some(id) = rule else { return Ok(()) };
+    let known = prepared.rules.rules.iter().any(|r| r.id == id)
+        || prepared.rules.skipped.iter().any(|(s, _)| s == id);
+    if known {
+        return Ok(());
+    }
+    Err(Failure {
+        message: format!("no rule '{id}' in {}", config.rules_dir.display()),
+        code: 2,
+    })
+}
+
 /// `check`: every problem of the run file, rules and templates; exit 3 if there are any.
 pub fn check(config: &Path) -> Result<(), Failure> {
     let report = lint::check(config);
@@ -47,16 +61,7 @@ pub fn explain(
 ) -> Result<(), Failure> {
     let config = load(config)?;
     let prepared = Prepared::new(&config)?;
-    if let Some(id) = rule {
-        let known = prepared.rules.rules.iter().any(|r| r.id == id)
-            || prepared.rules.skipped.iter().any(|(s, _)| s == id);
-        if !known {
-            return Err(Failure {
-                message: format!("no rule '{id}' in {}", config.rules_dir.display()),
-                code: 2,
-            });
-        }
-    }
+    known_rule(&prepared, &config, rule)?;
     let explanation = ex::explain(&prepared, as_of, rule)?;
     match format {
         "json" => {
@@ -73,6 +78,7 @@ pub fn explain(
 pub fn test(config: &Path, rule: Option<&str>) -> Result<(), Failure> {
     let config = load(config)?;
     let prepared = Prepared::new(&config)?;
+    known_rule(&prepared, &config, rule)?;
     let cases = ruletest::run(&prepared, rule);
     let untested: Vec<String> = (prepared.rules.rules.iter())
         .filter(|r| rule.is_none_or(|o| o == r.id))
@@ -104,6 +110,14 @@ pub fn backtest(
     brief_format: Vec<OutputFormat>,
     format: &str,
 ) -> Result<(), Failure> {
+    if let (Some(f), Some(t)) = (from, to) {
+        if f > t {
+            return Err(Failure {
+                message: format!("--from {f} is after --to {t}"),
+                code: 2,
+            });
+        }
+    }
     let config = load(config)?;
     let prepared = Prepared::new(&config)?;
     let rows = bt::span(&prepared, from, to)?;
