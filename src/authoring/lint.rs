@@ -224,7 +224,8 @@ fn templates(config: &RunConfig, rules: &RuleSet, report: &mut Report) {
             Says::Snippet(v) => {
                 texts.extend((0..v.len()).map(|i| wording_name(&rule.id, "says", i)));
             }
-            Says::Template(t) if !tera.contains_template(t) => {
+            // A template that exists but does not compile has its own problem above.
+            Says::Template(t) if !sources.contains_key(t) => {
                 report.problems.push(Problem {
                     path: rule.path.clone(),
                     line: rule.line,

@@ -9,7 +9,6 @@ pub mod backtest;
 mod briefs;
 pub mod explain;
 pub mod lint;
-
 pub mod ruletest;
 
 use serde::Serialize;
@@ -26,6 +25,9 @@ pub struct Node {
     pub test: String,
     /// `true`, `false`, or null when a value it needs is missing.
     pub holds: Option<bool>,
+    /// A comparison's operator.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub op: Option<String>,
     /// A comparison's two sides on that date.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub operands: Vec<Operand>,
@@ -55,6 +57,7 @@ pub fn evaluate(c: &Condition, frame: &MetricFrame, row: usize) -> Node {
             Node {
                 test: format!("{} {op} {}", side_text(l), side_text(r)),
                 holds,
+                op: Some(op.to_string()),
                 operands: vec![operand(l, lv, frame), operand(r, rv, frame)],
                 parts: Vec::new(),
             }
@@ -74,6 +77,7 @@ pub fn evaluate(c: &Condition, frame: &MetricFrame, row: usize) -> Node {
             Node {
                 test: test.into(),
                 holds,
+                op: None,
                 operands: Vec::new(),
                 parts,
             }
@@ -83,6 +87,7 @@ pub fn evaluate(c: &Condition, frame: &MetricFrame, row: usize) -> Node {
             Node {
                 test: "not".into(),
                 holds: part.holds.map(|h| !h),
+                op: None,
                 operands: Vec::new(),
                 parts: vec![part],
             }
@@ -105,10 +110,11 @@ impl Node {
         };
         let pad = "  ".repeat(indent);
         if self.operands.is_empty() {
-            out.push(format!("{pad}{mark} {} of:", self.test));
+            let of = if self.test == "not" { ":" } else { " of:" };
+            out.push(format!("{pad}{mark} {}{of}", self.test));
         } else {
             let shown: Vec<String> = self.operands.iter().map(Operand::shown).collect();
-            let op = self.test.split(' ').find(|w| is_op(w)).unwrap_or("?");
+            let op = self.op.as_deref().unwrap_or("?");
             out.push(format!(
                 "{pad}{mark} {}   ({} {op} {})",
                 self.test, shown[0], shown[1]
@@ -126,6 +132,7 @@ impl Node {
 }
 
 impl Operand {
+    /// The value as `explain` prints it: whole numbers plain, others to four decimals.
     pub(crate) fn shown(&self) -> String {
         match &self.value {
             serde_json::Value::Null => "missing".into(),
@@ -141,10 +148,6 @@ impl Operand {
             other => other.to_string(),
         }
     }
-}
-
-fn is_op(w: &str) -> bool {
-    matches!(w, ">" | ">=" | "<" | "<=" | "==" | "!=")
 }
 
 fn side_text(s: &Side) -> String {
