@@ -9,6 +9,7 @@ pub mod authoring;
 pub mod brief;
 pub mod cli;
 pub mod config;
+pub mod daily;
 pub mod data;
 pub mod demo;
 pub mod metrics;

@@ -116,6 +116,8 @@ pub struct Brief {
     pub text: String,
     /// The JSON contract, with provenance.
     pub json: JsonBrief,
+    /// What the templates were given: for other renderings (the email).
+    pub ctx: BriefCtx,
 }
 
 /// Everything a run computes once, whatever the date: the data, every metric and every rule
@@ -335,7 +337,13 @@ impl<'a> Prepared<'a> {
             html,
             text,
             json,
+            ctx,
         })
+    }
+
+    /// Renders one of the run's templates (embedded or the user's) with `ctx`.
+    pub fn render<T: serde::Serialize>(&self, name: &str, ctx: &T) -> Result<String, Error> {
+        Ok(self.narrator.render(name, ctx)?)
     }
 
     /// The data sources as the brief lists them.

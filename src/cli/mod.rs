@@ -89,6 +89,22 @@ pub enum Command {
         #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
         format: String,
     },
+    /// The unattended daily run: refuse stale data, publish a dated folder, mail it once.
+    Daily {
+        /// The run file (marketbrief.yaml), with a `daily:` section.
+        #[arg(long, short)]
+        config: PathBuf,
+        /// The brief's date (default: the latest close in the data; freshness is then judged
+        /// against today).
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+        /// Publish and send again even if the record says this date is done.
+        #[arg(long)]
+        force: bool,
+        /// Build everything and say what would be published and sent; write and send nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Write the synthetic demo dataset (the one shipped in examples/demo/data).
     DemoData {
         /// Folder to write into.
@@ -212,6 +228,12 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             brief_format,
             &format,
         ),
+        Command::Daily {
+            config,
+            as_of,
+            force,
+            dry_run,
+        } => daily(&config, as_of, force, dry_run),
         Command::DemoData { out } => crate::demo::write(&out)
             .map(|files| {
                 files
@@ -220,4 +242,60 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             })
             .map_err(|e| io_failure(format!("writing demo data to {}", out.display()), e)),
     }
+}
+
+fn daily(
+    config: &std::path::Path,
+    as_of: Option<NaiveDate>,
+    force: bool,
+    dry_run: bool,
+) -> Result<(), Failure> {
+    use crate::daily::{run, Options, Outcome};
+    let config = RunConfig::load(config).map_err(Error::from)?;
+    let opts = Options {
+        as_of,
+        today: chrono::Local::now().date_naive(),
+        force,
+        dry_run,
+    };
+    let outcome = run(&config, &opts).map_err(|e| Failure {
+        message: e.to_string(),
+        code: e.exit_code(),
+    })?;
+    match outcome {
+        Outcome::AlreadyDone { date, sent } => println!(
+            "the brief for {date} was already published{}: nothing to do (--force to do it again)",
+            if sent { " and sent" } else { "" }
+        ),
+        Outcome::DryRun {
+            date,
+            dir,
+            files,
+            email,
+        } => {
+            println!("dry run: would publish {} ({date}):", dir.display());
+            for f in files {
+                println!("  {f}");
+            }
+            if let Some((subject, to)) = email {
+                println!("and mail \"{subject}\" to {}", to.join(", "));
+            }
+        }
+        Outcome::Published {
+            date,
+            dir,
+            files,
+            sent_to,
+        } => {
+            println!(
+                "published the brief for {date} in {} ({} files)",
+                dir.display(),
+                files.len()
+            );
+            if !sent_to.is_empty() {
+                println!("sent to {}", sent_to.join(", "));
+            }
+        }
+    }
+    Ok(())
 }

@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+mod daily;
 mod style;
+pub use daily::{Daily, Email, Smtp, Tls};
 pub use style::{Band, Bands, Budget, Style};
 
 /// Everything that can be wrong with a run file.
@@ -152,6 +154,7 @@ struct RawConfig {
     outputs: RawOutputs,
     #[serde(default)]
     style: Style,
+    daily: Option<daily::RawDaily>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -174,6 +177,7 @@ struct RawSource {
     of: Option<String>,
     as_of: Option<NaiveDate>,
     note: Option<String>,
+    stale_after: Option<u32>,
 }
 
 /// A named group of tickers, such as the largest tech names.
@@ -207,6 +211,9 @@ pub struct Source {
     pub as_of: Option<NaiveDate>,
     /// A known limit of this data, printed with the sources.
     pub note: Option<String>,
+    /// For the daily run: trading days its last date may lag the brief's date. Daily series
+    /// (indexes, members, macro) take the `daily:` default; others are checked only when set.
+    pub stale_after: Option<u32>,
 }
 
 /// A validated run file.
@@ -239,6 +246,8 @@ pub struct RunConfig {
     pub out_dir: Option<PathBuf>,
     /// Length budgets, direction bands, tags and the disclaimer.
     pub style: Style,
+    /// The unattended daily run's settings, if the run file has them.
+    pub daily: Option<Daily>,
 }
 
 impl RunConfig {
@@ -312,6 +321,7 @@ impl RunConfig {
                 of: s.of,
                 as_of: s.as_of,
                 note: s.note,
+                stale_after: s.stale_after,
             });
         }
         if !sources.iter().any(|s| s.role == Role::Index) {
@@ -376,6 +386,7 @@ impl RunConfig {
                 .unwrap_or_else(|| vec![OutputFormat::Md]),
             out_dir: raw.outputs.dir.map(|d| base.join(d)),
             style: raw.style,
+            daily: raw.daily.map(|d| d.resolve(base)),
         })
     }
 

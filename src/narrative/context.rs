@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 /// A body section.
-#[derive(Debug, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Default)]
 pub struct SectionCtx {
     /// Section key, e.g. `performance`.
     pub key: String,
@@ -33,7 +33,7 @@ pub struct TableCtx {
 }
 
 /// One data source, for the sources list.
-#[derive(Debug, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Default)]
 pub struct SourceCtx {
     /// Display name.
     pub name: String,
@@ -48,7 +48,7 @@ pub struct SourceCtx {
 }
 
 /// Everything `brief.md.tera` sees.
-#[derive(Debug, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Default)]
 pub struct BriefCtx {
     /// The run file's title.
     pub title: String,
@@ -79,7 +79,7 @@ pub struct BriefCtx {
 }
 
 /// Everything `page.html.tera` sees.
-#[derive(Debug, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Default)]
 pub struct PageCtx {
     /// `en-US` or `en-GB`.
     pub lang: &'static str,

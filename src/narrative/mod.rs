@@ -58,6 +58,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/page.html.tera"),
     ),
     (
+        "email.html.tera",
+        include_str!("../../templates/email.html.tera"),
+    ),
+    (
         "limits/holdings.tera",
         include_str!("../../templates/limits/holdings.tera"),
     ),

@@ -4,6 +4,7 @@
 mod authoring;
 mod bad_input;
 mod claims;
+mod daily;
 mod every_day;
 mod golden;
 mod history_real;

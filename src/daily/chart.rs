@@ -1,0 +1,202 @@
+//! The email's charts, drawn with plotters: the relative performance of the pair the headline
+//! compares, with the start of the current move marked, and the compared indexes' returns over
+//! several windows. Each is written as PNG (for email) and SVG (beside the Markdown and in the
+//! page). Text uses the DejaVu Sans font shipped in `assets/fonts`, so nothing depends on the
+//! machine's fonts.
+
+use std::path::Path;
+use std::sync::Once;
+
+use chrono::NaiveDate;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+
+/// Chart size in pixels: fits a 640-pixel email column.
+pub const SIZE: (u32, u32) = (600, 300);
+
+const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+const INK: RGBColor = RGBColor(33, 37, 41);
+const LINE: RGBColor = RGBColor(31, 119, 180);
+const MARK: RGBColor = RGBColor(214, 39, 40);
+const BARS: [RGBColor; 4] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(148, 103, 189),
+];
+
+fn font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // The font is shipped with the program: it parses.
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
+    });
+}
+
+/// The relative line: `a` over `b`, 100 at the first date.
+#[derive(Debug, Clone)]
+pub struct Relative {
+    /// Chart title.
+    pub title: String,
+    /// Dates and the ratio, rebased to 100.
+    pub points: Vec<(NaiveDate, f64)>,
+    /// The start of the current move: the ratio's low of the last three months.
+    pub start: Option<NaiveDate>,
+}
+
+/// Returns of several indexes over several windows.
+#[derive(Debug, Clone)]
+pub struct Returns {
+    /// Chart title.
+    pub title: String,
+    /// Window labels (`1 day`, `1 week`, ...).
+    pub windows: Vec<String>,
+    /// Per index: its name and one return per window (percent).
+    pub series: Vec<(String, Vec<Option<f64>>)>,
+}
+
+type Drawn<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+fn draw_relative<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Relative) -> Drawn<DB> {
+    root.fill(&WHITE)?;
+    let (Some(first), Some(last)) = (c.points.first(), c.points.last()) else {
+        return Ok(());
+    };
+    let lo = c.points.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
+    let hi = c
+        .points
+        .iter()
+        .map(|p| p.1)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let pad = ((hi - lo) * 0.12).max(0.5);
+    let mut chart = ChartBuilder::on(root)
+        .caption(&c.title, ("sans-serif", 16).into_font().color(&INK))
+        .margin(10)
+        .x_label_area_size(28)
+        .y_label_area_size(44)
+        .build_cartesian_2d(first.0..last.0, (lo - pad)..(hi + pad))?;
+    chart
+        .configure_mesh()
+        .light_line_style(WHITE)
+        .x_labels(5)
+        .y_labels(5)
+        .x_label_formatter(&|d: &NaiveDate| d.format("%b %Y").to_string())
+        .label_style(("sans-serif", 12).into_font().color(&INK))
+        .draw()?;
+    chart.draw_series(LineSeries::new(
+        c.points.iter().copied(),
+        LINE.stroke_width(2),
+    ))?;
+    if let Some(start) = c.start {
+        let style = MARK.stroke_width(1);
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(start, lo - pad), (start, hi + pad)],
+            style,
+        )))?;
+        if let Some(p) = c.points.iter().find(|p| p.0 == start) {
+            chart.draw_series(std::iter::once(Circle::new(*p, 4, MARK.filled())))?;
+            // The note sits at the top left, clear of the line's end.
+            chart.draw_series(std::iter::once(Text::new(
+                format!("red line: the move began {}", start.format("%b %-d")),
+                (first.0, hi + pad * 0.7),
+                ("sans-serif", 12).into_font().color(&MARK),
+            )))?;
+        }
+    }
+    root.present()
+}
+
+fn draw_returns<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Returns) -> Drawn<DB> {
+    root.fill(&WHITE)?;
+    let values = c.series.iter().flat_map(|s| s.1.iter().flatten().copied());
+    let (lo, hi) = values.fold((0.0f64, 0.0f64), |(l, h), v| (l.min(v), h.max(v)));
+    let pad = ((hi - lo) * 0.1).max(0.5);
+    // Room above the bars for the legend.
+    let top = hi + (hi - lo) * 0.45 + pad;
+    let groups = c.windows.len().max(1);
+    let n = c.series.len().max(1);
+    let mut chart = ChartBuilder::on(root)
+        .caption(&c.title, ("sans-serif", 16).into_font().color(&INK))
+        .margin(10)
+        .x_label_area_size(28)
+        .y_label_area_size(44)
+        .build_cartesian_2d(0.0..groups as f64, (lo - pad)..top)?;
+    let windows = c.windows.clone();
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(WHITE)
+        .x_labels(groups * 2 + 1)
+        .x_label_formatter(&|x: &f64| {
+            let k = x - 0.5;
+            if (k - k.round()).abs() < 1e-6 && k >= 0.0 {
+                windows.get(k.round() as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .y_label_formatter(&|y: &f64| format!("{y:.0}%"))
+        .label_style(("sans-serif", 12).into_font().color(&INK))
+        .draw()?;
+    let width = 0.8 / n as f64;
+    for (i, (name, vals)) in c.series.iter().enumerate() {
+        let color = BARS[i % BARS.len()];
+        let bars = vals.iter().enumerate().filter_map(|(g, v)| {
+            let x0 = g as f64 + 0.1 + width * i as f64;
+            v.map(|v| Rectangle::new([(x0, 0.0), (x0 + width * 0.9, v)], color.filled()))
+        });
+        chart
+            .draw_series(bars)?
+            .label(name.clone())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.8))
+        .border_style(INK)
+        .label_font(("sans-serif", 12).into_font().color(&INK))
+        .draw()?;
+    root.present()
+}
+
+/// Draws both charts into `dir` as `<stem>.png` and `<stem>.svg`; returns the file names.
+pub fn write(
+    dir: &Path,
+    relative: Option<&Relative>,
+    returns: Option<&Returns>,
+) -> Result<Vec<String>, String> {
+    font();
+    let mut files = Vec::new();
+    let fail = |e: String| format!("drawing a chart: {e}");
+    if let Some(c) = relative {
+        let png = dir.join("chart-relative.png");
+        {
+            let root = BitMapBackend::new(&png, SIZE).into_drawing_area();
+            draw_relative(&root, c).map_err(|e| fail(e.to_string()))?;
+        }
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+            draw_relative(&root, c).map_err(|e| fail(e.to_string()))?;
+        }
+        std::fs::write(dir.join("chart-relative.svg"), svg).map_err(|e| fail(e.to_string()))?;
+        files.extend(["chart-relative.png".into(), "chart-relative.svg".into()]);
+    }
+    if let Some(c) = returns {
+        let png = dir.join("chart-returns.png");
+        {
+            let root = BitMapBackend::new(&png, SIZE).into_drawing_area();
+            draw_returns(&root, c).map_err(|e| fail(e.to_string()))?;
+        }
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+            draw_returns(&root, c).map_err(|e| fail(e.to_string()))?;
+        }
+        std::fs::write(dir.join("chart-returns.svg"), svg).map_err(|e| fail(e.to_string()))?;
+        files.extend(["chart-returns.png".into(), "chart-returns.svg".into()]);
+    }
+    Ok(files)
+}

@@ -1,0 +1,330 @@
+//! The daily run: stale data refused with nothing written, a dated folder published once
+//! (`--force` again), delivery to a real SMTP server on loopback (Python's aiosmtpd, which
+//! `.ci/run` installs), a refused connection leaving the brief marked as not sent, and the
+//! charts' figures against the metric columns.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use marketbrief::brief::Prepared;
+use marketbrief::config::RunConfig;
+use marketbrief::metrics::{Metric, Value, Window};
+
+use crate::support::{demo_copy, files_in, root, run, scratch};
+
+/// A demo copy whose run file has a `daily:` section (and `extra` appended to it).
+fn daily_demo(name: &str, extra: &str) -> (PathBuf, PathBuf) {
+    let dir = scratch(name);
+    let config = demo_copy(&dir);
+    let text = std::fs::read_to_string(&config).unwrap()
+        + "daily:\n  out: out\n  stale_after: 1\n  email:\n    from: \"Brief <brief@example.com>\"\n    to: [\"reader@example.com\", \"Second Reader <second@example.com>\"]\n    subject_prefix: \"[Brief]\"\n"
+        + extra;
+    std::fs::write(&config, text).unwrap();
+    (dir, config)
+}
+
+fn daily(config: &Path, args: &[&str]) -> (i32, String, String) {
+    let mut all = vec!["daily", "--config", config.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let o = run(&all);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(!err.contains("panicked"), "{err}");
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        err,
+    )
+}
+
+const LAST: &str = "2025-06-27"; // the demo data's last close
+
+#[test]
+fn stale_data_stops_the_run_and_writes_nothing() {
+    // Today is long after the demo's last close: every daily source is stale.
+    let (dir, config) = daily_demo("daily_stale", "");
+    let (code, _, err) = daily(&config, &[]);
+    assert_eq!(code, 6, "{err}");
+    assert!(err.contains("stale data, no brief written"), "{err}");
+    assert!(err.contains("LRG.csv (LRG) ends on 2025-06-27"), "{err}");
+    assert!(!dir.join("out").exists(), "nothing written");
+    // The same close, asked for: fresh.
+    let (code, _, err) = daily(&config, &["--as-of", LAST, "--dry-run"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!dir.join("out").exists(), "a dry run writes nothing");
+}
+
+#[test]
+fn a_date_is_published_once_and_force_publishes_again() {
+    let (dir, config) = daily_demo("daily_once", "");
+    let (code, out, err) = daily(&config, &["--as-of", LAST]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(&format!("published the brief for {LAST}")),
+        "{out}"
+    );
+    let folder = dir.join("out").join(LAST);
+    let files = files_in(&folder);
+    for ext in ["md", "html", "txt", "json", "eml"] {
+        assert!(files.contains(&format!("brief-{LAST}.{ext}")), "{files:?}");
+    }
+    for chart in [
+        "chart-relative.png",
+        "chart-relative.svg",
+        "chart-returns.png",
+        "chart-returns.svg",
+    ] {
+        assert!(files.contains(&chart.to_string()), "{files:?}");
+    }
+    // No staging folder or temporary file is left beside it.
+    let out_files = files_in(&dir.join("out"));
+    assert_eq!(
+        out_files,
+        vec![LAST.to_string(), "published.json".to_string()]
+    );
+    let png = std::fs::read(folder.join("chart-relative.png")).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    let md = std::fs::read_to_string(folder.join(format!("brief-{LAST}.md"))).unwrap();
+    assert!(
+        md.contains("](chart-relative.svg)"),
+        "the Markdown shows the charts"
+    );
+
+    let stamp = std::fs::metadata(folder.join(format!("brief-{LAST}.md")))
+        .unwrap()
+        .modified()
+        .unwrap();
+    let (code, out, _) = daily(&config, &["--as-of", LAST]);
+    assert_eq!(code, 0);
+    assert!(out.contains("already published"), "{out}");
+    let again = std::fs::metadata(folder.join(format!("brief-{LAST}.md")))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(stamp, again, "the second run wrote nothing");
+
+    std::thread::sleep(Duration::from_millis(20));
+    let (code, out, err) = daily(&config, &["--as-of", LAST, "--force"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("published the brief"), "{out}");
+    let forced = std::fs::metadata(folder.join(format!("brief-{LAST}.md")))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert!(forced > stamp);
+}
+
+/// Python's aiosmtpd on a free loopback port, storing messages in a maildir.
+struct SmtpServer {
+    child: Child,
+    maildir: PathBuf,
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn smtp_server(dir: &Path, port: u16) -> Option<SmtpServer> {
+    let ok = Command::new("python3")
+        .args(["-c", "import aiosmtpd"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "aiosmtpd is missing under CI (.ci/run installs it)"
+        );
+        return None;
+    }
+    let maildir = dir.join("maildir");
+    let child = Command::new("python3")
+        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+        .args(["-c", "aiosmtpd.handlers.Mailbox", maildir.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let server = SmtpServer { child, maildir };
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "aiosmtpd did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Some(server)
+}
+
+fn received(server: &SmtpServer) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(server.maildir.join("new"))
+        .map(|r| r.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// The message parsed by Python's own MIME parser, summarised as JSON.
+fn parse(message: &Path) -> serde_json::Value {
+    let script = r#"
+import email, json, sys
+from email import policy
+m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=policy.default)
+parts = [{"type": p.get_content_type(), "cid": p.get("Content-ID"), "size": len(p.get_payload(decode=True) or b"")}
+         for p in m.walk()]
+html = m.get_body(preferencelist=("html",)).get_content()
+text = m.get_body(preferencelist=("plain",)).get_content()
+print(json.dumps({"subject": str(m["Subject"]), "to": str(m["To"]), "from": str(m["From"]),
+                  "rcpt": str(m.get("X-RcptTo")), "parts": parts, "html": html, "text": text}))
+"#;
+    let o = Command::new("python3")
+        .args(["-c", script, message.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+#[test]
+fn the_email_reaches_a_real_smtp_server_once_and_a_failure_is_retried() {
+    let port = free_port();
+    let smtp = format!("    smtp:\n      host: 127.0.0.1\n      port: {port}\n      tls: none\n");
+    let (dir, config) = daily_demo("daily_smtp", &smtp);
+
+    // No server yet: the brief is published, marked as not sent, exit 7.
+    let (code, _, err) = daily(&config, &["--as-of", LAST]);
+    assert_eq!(code, 7, "{err}");
+    assert!(
+        err.contains("was not sent") && err.contains(&format!("127.0.0.1:{port}")),
+        "{err}"
+    );
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("out/published.json")).unwrap())
+            .unwrap();
+    assert!(record["briefs"][LAST]["sent_at"].is_null());
+
+    let Some(server) = smtp_server(&dir, port) else {
+        return;
+    };
+    // The next run sends what was published.
+    let (code, out, err) = daily(&config, &["--as-of", LAST]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("sent to reader@example.com, Second Reader <second@example.com>"),
+        "{out}"
+    );
+    let got = received(&server);
+    assert_eq!(got.len(), 1);
+    let m = parse(&got[0]);
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join(format!("out/{LAST}/brief-{LAST}.json"))).unwrap(),
+    )
+    .unwrap();
+    let headline = json["headline"].as_str().unwrap();
+    assert_eq!(m["subject"], format!("[Brief] {headline}"));
+    assert!(m["to"].as_str().unwrap().contains("reader@example.com"));
+    assert!(
+        m["rcpt"].as_str().unwrap().contains("second@example.com"),
+        "{}",
+        m["rcpt"]
+    );
+    let types: Vec<&str> = m["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types[0], "multipart/alternative");
+    assert!(
+        types.contains(&"text/plain") && types.contains(&"multipart/related"),
+        "{types:?}"
+    );
+    let images: Vec<&serde_json::Value> = m["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["type"] == "image/png")
+        .collect();
+    assert_eq!(images.len(), 2);
+    for img in images {
+        let cid = img["cid"].as_str().unwrap().trim_matches(['<', '>']);
+        assert!(
+            m["html"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("src=\"cid:{cid}\"")),
+            "{cid}"
+        );
+        assert!(img["size"].as_u64().unwrap() > 1000);
+    }
+    assert!(m["text"]
+        .as_str()
+        .unwrap()
+        .contains(headline.split(':').next().unwrap()));
+    assert!(
+        !m["html"].as_str().unwrap().contains("http://")
+            && !m["html"].as_str().unwrap().contains("https://")
+    );
+
+    // Done: a second run sends nothing; --force sends again.
+    let (code, out, _) = daily(&config, &["--as-of", LAST]);
+    assert_eq!(code, 0);
+    assert!(out.contains("already published and sent"), "{out}");
+    assert_eq!(received(&server).len(), 1);
+    let (code, _, err) = daily(&config, &["--as-of", LAST, "--force"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(received(&server).len(), 2);
+    drop(server);
+}
+
+#[test]
+fn the_relative_chart_marks_the_move_start_the_brief_uses() {
+    let config = RunConfig::load(&root().join("examples/demo/marketbrief.yaml")).unwrap();
+    let prepared = Prepared::new(&config).unwrap();
+    let date = NaiveDate::from_ymd_opt(2025, 6, 27).unwrap();
+    let chart =
+        marketbrief::daily::figures::relative(&prepared, ("a", "b"), "SML", "LRG", date).unwrap();
+    let row = prepared.frame.row_on_or_before(date).unwrap();
+    let start = prepared
+        .frame
+        .value(&Metric::MoveStart("SML".into(), "LRG".into(), 63), row);
+    assert_eq!(start, chart.start.map(Value::Date));
+    // The returns chart reads the same figures as the metrics.
+    let returns = marketbrief::daily::figures::returns(&prepared, &config, date).unwrap();
+    for (i, sym) in config.compare.iter().enumerate() {
+        for (k, w) in [
+            Window::Days(1),
+            Window::Days(5),
+            Window::Days(21),
+            Window::YearToDate,
+        ]
+        .iter()
+        .enumerate()
+        {
+            let m = Metric::Return(sym.clone(), *w);
+            let want = prepared.frame.value(&m, row);
+            let got = returns.series[i].1[k];
+            match (want, got) {
+                (Some(Value::Number(a)), Some(b)) => {
+                    assert!((a - b).abs() < 1e-9, "{m}: {a} vs {b}")
+                }
+                (None, _) => {} // not a metric this run computes
+                (w, g) => panic!("{m}: {w:?} vs {g:?}"),
+            }
+        }
+    }
+}
