@@ -322,7 +322,7 @@ impl<'a> Prepared<'a> {
                 Locale::EnUs => "en-US",
                 Locale::EnGb => "en-GB",
             },
-            headline: ctx.headline.clone(),
+            headline: output::unescape_markdown(&ctx.headline),
             body: output::markdown_to_html(&body),
             disclaimer: ctx.disclaimer.clone(),
         };
@@ -352,7 +352,7 @@ impl<'a> Prepared<'a> {
             .sources
             .iter()
             .map(|l| SourceCtx {
-                name: l.source.name.clone(),
+                name: output::escape_markdown(&l.source.name),
                 files: l
                     .source
                     .files
@@ -370,25 +370,28 @@ impl<'a> Prepared<'a> {
                     _ => "data to",
                 },
                 last_date: l.last_date().map(|d| d.to_string()).unwrap_or_default(),
+                // The run file's author writes notes, Markdown included (like templates).
                 note: l.source.note.clone(),
             })
             .collect()
     }
 }
 
-/// Display names by universe name, by symbol and by group key, for rule texts.
+/// Display names by universe name, by symbol and by group key, for rule texts, escaped for
+/// Markdown (they are data: a name may hold `*` or `<`).
 pub fn display_names(config: &RunConfig) -> BTreeMap<String, String> {
+    let esc = |s: &str| output::escape_markdown(s);
     let mut names: BTreeMap<String, String> = config
         .sources
         .iter()
-        .map(|s| (s.symbol.clone(), s.name.clone()))
+        .map(|s| (s.symbol.clone(), esc(&s.name)))
         .collect();
     for (key, group) in &config.groups {
-        names.insert(key.clone(), group.name.clone());
+        names.insert(key.clone(), esc(&group.name));
     }
     for (alias, symbol) in &config.universe {
         if let Some(s) = config.resolve(symbol) {
-            names.insert(alias.clone(), s.name.clone());
+            names.insert(alias.clone(), esc(&s.name));
         }
     }
     names

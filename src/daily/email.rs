@@ -21,11 +21,53 @@ pub struct ChartRef {
 }
 
 #[derive(Serialize)]
+struct SectionHtml {
+    title: &'static str,
+    paragraphs: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct RowHtml {
+    label: String,
+    cells: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct SourceHtml {
+    name: String,
+    coverage: &'static str,
+    last_date: String,
+}
+
+/// What the email template sees: every text of the brief already turned from Markdown into
+/// HTML (raw HTML in it shown as text), so the template marks them `safe`; the rest is
+/// escaped by the template.
+#[derive(Serialize)]
 struct EmailCtx<'a> {
     lang: &'static str,
+    title: &'a str,
     date: String,
-    brief: &'a crate::narrative::context::BriefCtx,
+    plain_headline: String,
+    headline: String,
+    takeaways: Vec<String>,
+    sections: Vec<SectionHtml>,
+    columns: Vec<String>,
+    rows: Vec<RowHtml>,
+    caveats: Vec<String>,
+    watch: Vec<String>,
+    sources: Vec<SourceHtml>,
+    disclaimer: String,
     charts: &'a [ChartRef],
+}
+
+/// One Markdown text as inline HTML (without the paragraph around it).
+fn inline(md: &str) -> String {
+    let html = crate::output::markdown_to_html(md);
+    let html = html.trim();
+    html.strip_prefix("<p>")
+        .and_then(|h| h.strip_suffix("</p>"))
+        .unwrap_or(html)
+        .to_string()
 }
 
 /// The email's HTML body.
@@ -35,13 +77,41 @@ pub fn html(
     brief: &Brief,
     charts: &[ChartRef],
 ) -> Result<String, Error> {
+    let b = &brief.ctx;
+    let all = |v: &[String]| v.iter().map(|s| inline(s)).collect::<Vec<_>>();
     let ctx = EmailCtx {
         lang: match config.locale {
             Locale::EnUs => "en-US",
             Locale::EnGb => "en-GB",
         },
+        title: &b.title,
         date: crate::narrative::filters::date(brief.data_as_of, config.locale),
-        brief: &brief.ctx,
+        plain_headline: crate::output::unescape_markdown(&b.headline),
+        headline: inline(&b.headline),
+        takeaways: all(&b.takeaways),
+        sections: (b.sections.iter())
+            .map(|s| SectionHtml {
+                title: s.title,
+                paragraphs: all(&s.paragraphs),
+            })
+            .collect(),
+        columns: all(&b.table.columns),
+        rows: (b.table.rows.iter())
+            .map(|r| RowHtml {
+                label: inline(&r.label),
+                cells: all(&r.cells),
+            })
+            .collect(),
+        caveats: all(&b.caveats),
+        watch: all(&b.watch),
+        sources: (b.sources.iter())
+            .map(|s| SourceHtml {
+                name: inline(&s.name),
+                coverage: s.coverage,
+                last_date: s.last_date.clone(),
+            })
+            .collect(),
+        disclaimer: inline(&b.disclaimer),
         charts,
     };
     prepared.render("email.html.tera", &ctx)
@@ -49,9 +119,10 @@ pub fn html(
 
 /// The subject: the prefix, then the headline.
 pub fn subject(email: &Email, brief: &Brief) -> String {
+    let headline = crate::output::unescape_markdown(&brief.ctx.headline);
     match &email.subject_prefix {
-        Some(p) => format!("{p} {}", brief.ctx.headline),
-        None => brief.ctx.headline.clone(),
+        Some(p) => format!("{p} {headline}"),
+        None => headline,
     }
 }
 

@@ -312,11 +312,8 @@ fn build(
     // The Markdown and the page show the SVG charts after the brief.
     let figures: String = (pngs.iter())
         .map(|c| {
-            format!(
-                "![{}]({})\n\n",
-                c.alt.replace(['[', ']'], ""),
-                c.file.replace(".png", ".svg")
-            )
+            let alt = crate::output::escape_markdown(&c.alt);
+            format!("![{alt}]({})\n\n", c.file.replace(".png", ".svg"))
         })
         .collect();
     let markdown = if figures.is_empty() {
@@ -330,7 +327,7 @@ fn build(
             Locale::EnUs => "en-US",
             Locale::EnGb => "en-GB",
         },
-        headline: brief.ctx.headline.clone(),
+        headline: crate::output::unescape_markdown(&brief.ctx.headline),
         body: crate::output::markdown_to_html(body),
         disclaimer: brief.ctx.disclaimer.clone(),
     };

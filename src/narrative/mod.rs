@@ -236,7 +236,7 @@ impl Narrator {
                 Value::Number(x) => ctx.insert(k.clone(), x),
                 Value::Count(n) => ctx.insert(k.clone(), n),
                 Value::Date(d) => ctx.insert(k.clone(), &d.to_string()),
-                Value::Text(s) => ctx.insert(k.clone(), s),
+                Value::Text(s) => ctx.insert(k.clone(), &crate::output::escape_markdown(s)),
             }
         }
         ctx.insert("names", names);

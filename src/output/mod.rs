@@ -5,18 +5,20 @@
 //! rendered, each to a temporary name then renamed, so a failed run leaves no half-written
 //! brief behind.
 
+mod escape;
 pub mod json;
 pub mod text;
 
 use std::path::{Path, PathBuf};
 
 use crate::config::OutputFormat;
+pub use escape::{escape_markdown, unescape_markdown};
 pub use json::{json_value, JsonBrief};
 
 /// Front matter that static-site and newsletter tools read: title, date, tags, summary.
 /// Strings are written as JSON strings, which YAML reads as they are.
 pub fn front_matter(title: &str, date: &str, tags: &[String], summary: &str) -> String {
-    let quote = |s: &str| serde_json::to_string(s).expect("strings serialize");
+    let quote = |s: &str| serde_json::to_string(&unescape_markdown(s)).expect("strings serialize");
     let tags: Vec<String> = tags.iter().map(|t| quote(t)).collect();
     format!(
         "---\ntitle: {}\ndate: {date}\ntags: [{}]\nsummary: {}\n---\n\n",
@@ -49,9 +51,14 @@ pub fn tidy_markdown(md: &str) -> String {
 
 /// Markdown to an HTML fragment, tables on.
 pub fn markdown_to_html(md: &str) -> String {
+    use pulldown_cmark::Event;
     let mut opts = pulldown_cmark::Options::empty();
     opts.insert(pulldown_cmark::Options::ENABLE_TABLES);
-    let parser = pulldown_cmark::Parser::new_ext(md, opts);
+    // Raw HTML never passes: whatever reaches the Markdown is shown as text.
+    let parser = pulldown_cmark::Parser::new_ext(md, opts).map(|e| match e {
+        Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+        other => other,
+    });
     let mut html = String::with_capacity(md.len() * 2);
     pulldown_cmark::html::push_html(&mut html, parser);
     html

@@ -50,7 +50,7 @@ pub fn plain(md: &str) -> String {
             out.push(wrap(block, WIDTH, "", ""));
         }
     }
-    let mut s = out.join("\n\n");
+    let mut s = crate::output::unescape_markdown(&out.join("\n\n"));
     s.push('\n');
     s
 }

@@ -328,3 +328,52 @@ fn the_relative_chart_marks_the_move_start_the_brief_uses() {
         }
     }
 }
+
+#[test]
+fn hostile_names_come_out_escaped_in_html_markdown_and_email() {
+    let (dir, config) = daily_demo("daily_hostile", "");
+    let hostile = "Small <script>alert(1)</script> *Cap* [Index] 2000";
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("name: Small Cap Index\n", &format!("name: \"{hostile}\"\n"));
+    assert!(text.contains(hostile));
+    std::fs::write(&config, text).unwrap();
+    let (code, _, err) = daily(&config, &["--as-of", LAST]);
+    assert_eq!(code, 0, "{err}");
+    let folder = dir.join("out").join(LAST);
+    let read = |name: String| std::fs::read_to_string(folder.join(name)).unwrap();
+
+    let md = read(format!("brief-{LAST}.md"));
+    // The front matter is YAML: its strings are plain text, quoted. The Markdown is escaped.
+    let md = md.splitn(3, "---\n").nth(2).unwrap().to_string();
+    assert!(
+        md.contains("Small \\<script\\>alert(1)\\</script\\> \\*Cap\\* \\[Index\\] 2000"),
+        "{md}"
+    );
+    assert!(!md.contains("<script>"));
+    for html in [
+        read(format!("brief-{LAST}.html")),
+        read(format!("email-{LAST}.html")),
+    ] {
+        assert!(!html.contains("<script"), "{html}");
+        assert!(
+            html.contains("Small &lt;script&gt;alert(1)&lt;/script&gt; *Cap* [Index] 2000"),
+            "{html}"
+        );
+    }
+    let txt = read(format!("brief-{LAST}.txt"));
+    assert!(
+        txt.contains("Small <script>alert(1)</script> *Cap* [Index] 2000")
+            || txt.contains("Small <script>alert(1)</script> *Cap*\n"),
+        "{txt}"
+    );
+    // The email as a mail client reads it: the HTML part escaped, the subject plain.
+    let m = parse(&folder.join(format!("brief-{LAST}.eml")));
+    let html = m["html"].as_str().unwrap();
+    assert!(
+        !html.contains("<script") && html.contains("&lt;script&gt;"),
+        "{html}"
+    );
+    let subject = m["subject"].as_str().unwrap();
+    assert!(!subject.contains('\\'), "{subject}");
+}
