@@ -365,10 +365,9 @@ fn build(
         )
         .map_err(DailyError::Settings)?;
         write(format!("brief-{date}.eml"), &eml)?;
-        write(
-            format!("email-{date}.html"),
-            email::html(prepared, config, brief, &pngs)?.as_bytes(),
-        )?;
+        // A preview for a browser: the same HTML, its images read from the files beside it.
+        let preview = email::html(prepared, config, brief, &pngs)?.replace("src=\"cid:", "src=\"");
+        write(format!("email-{date}.html"), preview.as_bytes())?;
     }
     files.extend(charts);
     files.sort();

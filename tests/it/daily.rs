@@ -377,3 +377,163 @@ fn hostile_names_come_out_escaped_in_html_markdown_and_email() {
     let subject = m["subject"].as_str().unwrap();
     assert!(!subject.contains('\\'), "{subject}");
 }
+
+/// Hosts Chromium itself calls in the background (time, sign-in, search), whatever the page:
+/// not the email's requests.
+const CHROMIUM_OWN: &[&str] = &[
+    "accounts.google.com:443",
+    "www.google.com:443",
+    "clients1.google.com",
+    "clients2.google.com",
+    "update.googleapis.com",
+    "optimizationguide-pa.googleapis.com",
+    "redirector.gvt1.com",
+    "edgedl.me.gvt1.com",
+];
+
+/// Opens `page` in headless Chromium with every request sent to a logging proxy on loopback;
+/// writes a screenshot to `shot` and returns the first line of each request the proxy saw.
+fn chromium_requests(page: &Path, shot: &Path) -> Option<Vec<String>> {
+    let chromium = ["chromium", "chromium-browser"].into_iter().find(|c| {
+        Command::new(c)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    let Some(chromium) = chromium else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "chromium is missing under CI (.ci/run installs it)"
+        );
+        return None;
+    };
+    let proxy = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = proxy.local_addr().unwrap().port();
+    proxy.set_nonblocking(true).unwrap();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (seen2, done2) = (seen.clone(), done.clone());
+    let logger = std::thread::spawn(move || {
+        use std::io::Read;
+        while !done2.load(std::sync::atomic::Ordering::Relaxed) {
+            match proxy.accept() {
+                Ok((mut c, _)) => {
+                    c.set_nonblocking(false).unwrap();
+                    c.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+                    let mut buf = [0u8; 2048];
+                    let n = c.read(&mut buf).unwrap_or(0);
+                    let line = String::from_utf8_lossy(&buf[..n])
+                        .lines()
+                        .next()
+                        .unwrap_or("")
+                        .to_string();
+                    seen2.lock().unwrap().push(line);
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(20)),
+            }
+        }
+    });
+    let profile = shot.with_extension("profile");
+    let status = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--no-first-run",
+        ])
+        .args([
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .args([
+            "--disable-extensions",
+            "--disable-default-apps",
+            "--no-pings",
+        ])
+        .arg(format!("--proxy-server=http://127.0.0.1:{port}"))
+        .arg("--proxy-bypass-list=<-loopback>")
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg("--window-size=800,2400")
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("file://{}", page.canonicalize().unwrap().display()))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::thread::sleep(Duration::from_millis(300));
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    logger.join().unwrap();
+    let _ = std::fs::remove_dir_all(&profile);
+    let seen = seen.lock().unwrap().clone();
+    Some(seen)
+}
+
+fn page_requests(seen: &[String]) -> Vec<String> {
+    seen.iter()
+        .filter(|l| !CHROMIUM_OWN.iter().any(|h| l.contains(h)))
+        .cloned()
+        .collect()
+}
+
+/// The widest run of pure white pixels across the screenshot's row `y`.
+fn white_width(shot: &Path, y: u32) -> u32 {
+    let decoder = png::Decoder::new(std::fs::File::open(shot).unwrap());
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    let row = &buf[(y as usize * info.line_size)..((y as usize + 1) * info.line_size)];
+    let (mut best, mut run) = (0, 0);
+    for px in row.chunks(channels) {
+        if px[..3] == [255, 255, 255] {
+            run += 1;
+            best = best.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    best
+}
+
+#[test]
+fn the_email_renders_in_chromium_offline_at_email_width() {
+    let (dir, config) = daily_demo("daily_chromium", "");
+    let (code, _, err) = daily(&config, &["--as-of", LAST]);
+    assert_eq!(code, 0, "{err}");
+    let page = dir
+        .join("out")
+        .join(LAST)
+        .join(format!("email-{LAST}.html"));
+    // The screenshot is kept as a test artifact.
+    let artifacts = root().join("target/test-artifacts");
+    std::fs::create_dir_all(&artifacts).unwrap();
+    let shot = artifacts.join("email-demo.png");
+    let Some(seen) = chromium_requests(&page, &shot) else {
+        return;
+    };
+    assert_eq!(
+        page_requests(&seen),
+        Vec::<String>::new(),
+        "all requests: {seen:?}"
+    );
+    // The content table is 640 pixels (and its border) on a grey page.
+    let width = white_width(&shot, 120);
+    assert!((600..=700).contains(&width), "email width {width}");
+
+    // The method sees a page's requests: a page with one remote image is caught.
+    let control = dir.join("control.html");
+    std::fs::write(
+        &control,
+        "<img src=\"http://images.example.org/pixel.png\">",
+    )
+    .unwrap();
+    let seen = chromium_requests(&control, &artifacts.join("control.png")).unwrap();
+    let caught = page_requests(&seen);
+    assert!(
+        caught.iter().any(|l| l.contains("images.example.org")),
+        "{seen:?}"
+    );
+}
