@@ -52,7 +52,10 @@ pub fn send(email: &Email, smtp: &Smtp, eml: &[u8]) -> Result<(), String> {
             let mut why = e.to_string();
             let mut source = std::error::Error::source(&e);
             while let Some(s) = source {
-                why.push_str(&format!(": {s}"));
+                let more = s.to_string();
+                if !why.contains(&more) {
+                    why.push_str(&format!(": {more}"));
+                }
                 source = s.source();
             }
             format!("sending through {server}: {why}")

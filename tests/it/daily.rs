@@ -138,6 +138,17 @@ fn free_port() -> u16 {
 }
 
 fn smtp_server(dir: &Path, port: u16) -> Option<SmtpServer> {
+    let maildir = dir.join("maildir");
+    smtp_server_with(
+        dir,
+        port,
+        "aiosmtpd.handlers.Mailbox",
+        &[maildir.to_str().unwrap()],
+    )
+}
+
+/// aiosmtpd with handler class `class` (its module found in `dir`) and its arguments.
+fn smtp_server_with(dir: &Path, port: u16, class: &str, args: &[&str]) -> Option<SmtpServer> {
     let ok = Command::new("python3")
         .args(["-c", "import aiosmtpd"])
         .stderr(Stdio::null())
@@ -151,9 +162,15 @@ fn smtp_server(dir: &Path, port: u16) -> Option<SmtpServer> {
         return None;
     }
     let maildir = dir.join("maildir");
+    let path = match std::env::var("PYTHONPATH") {
+        Ok(p) => format!("{}:{p}", dir.display()),
+        Err(_) => dir.display().to_string(),
+    };
     let child = Command::new("python3")
+        .env("PYTHONPATH", path)
         .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
-        .args(["-c", "aiosmtpd.handlers.Mailbox", maildir.to_str().unwrap()])
+        .args(["-c", class])
+        .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -536,4 +553,34 @@ fn the_email_renders_in_chromium_offline_at_email_width() {
         caught.iter().any(|l| l.contains("images.example.org")),
         "{seen:?}"
     );
+}
+
+#[test]
+fn a_rejected_recipient_is_reported_and_the_brief_stays_unsent() {
+    let port = free_port();
+    let smtp = format!("    smtp:\n      host: 127.0.0.1\n      port: {port}\n      tls: none\n");
+    let (dir, config) = daily_demo("daily_rejected", &smtp);
+    // A server that refuses one of the two recipients.
+    std::fs::write(
+        dir.join("refusing.py"),
+        "class Refusing:\n    async def handle_RCPT(self, server, session, envelope, address, options):\n        \
+         if address.startswith('second@'):\n            return '550 5.1.1 no such mailbox here'\n        \
+         envelope.rcpt_tos.append(address)\n        return '250 OK'\n    \
+         async def handle_DATA(self, server, session, envelope):\n        return '250 OK'\n",
+    )
+    .unwrap();
+    let Some(server) = smtp_server_with(&dir, port, "refusing.Refusing", &[]) else {
+        return;
+    };
+    let (code, _, err) = daily(&config, &["--as-of", LAST]);
+    assert_eq!(code, 7, "{err}");
+    assert!(
+        err.contains("was not sent") && err.contains("no such mailbox"),
+        "{err}"
+    );
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("out/published.json")).unwrap())
+            .unwrap();
+    assert!(record["briefs"][LAST]["sent_at"].is_null(), "{record}");
+    drop(server);
 }
