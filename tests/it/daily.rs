@@ -584,3 +584,42 @@ fn a_rejected_recipient_is_reported_and_the_brief_stays_unsent() {
     assert!(record["briefs"][LAST]["sent_at"].is_null(), "{record}");
     drop(server);
 }
+
+#[test]
+fn the_real_run_file_refuses_as_stale_and_publishes_an_explicit_date() {
+    let Some(data) = crate::real_data::data_dir() else {
+        return;
+    };
+    let dir = scratch("daily_real");
+    let text = std::fs::read_to_string(root().join("examples/real/marketbrief.yaml"))
+        .unwrap()
+        .replace("../../../shared/data", data.to_str().unwrap())
+        .replace(
+            "rules: ../../rules",
+            &format!("rules: {}", root().join("rules").display()),
+        )
+        .replace("out: ../../out/daily", "out: out");
+    let config = dir.join("marketbrief.yaml");
+    std::fs::write(&config, text).unwrap();
+    // Its data ends in 2025-2026: today, it is stale.
+    let (code, _, err) = daily(&config, &[]);
+    assert_eq!(code, 6, "{err}");
+    assert!(err.contains("SPY.csv (SPY) ends on "), "{err}");
+    assert!(!dir.join("out").exists());
+    let (code, _, err) = daily(&config, &["--as-of", "2024-07-16"]);
+    assert_eq!(code, 0, "{err}");
+    let files = files_in(&dir.join("out/2024-07-16"));
+    let want = [
+        "brief-2024-07-16.eml",
+        "brief-2024-07-16.html",
+        "brief-2024-07-16.json",
+        "brief-2024-07-16.md",
+        "brief-2024-07-16.txt",
+        "chart-relative.png",
+        "chart-relative.svg",
+        "chart-returns.png",
+        "chart-returns.svg",
+        "email-2024-07-16.html",
+    ];
+    assert_eq!(files, want);
+}
