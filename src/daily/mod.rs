@@ -109,7 +109,7 @@ pub enum Outcome {
         dir: PathBuf,
         /// Its files.
         files: Vec<String>,
-        /// The email's subject and recipients, if mailed.
+        /// The email's subject (or which published message it would send) and recipients.
         email: Option<(String, Vec<String>)>,
     },
     /// Published (and sent to these recipients, if any).
@@ -158,7 +158,9 @@ pub fn run(config: &RunConfig, opts: &Options) -> Result<Outcome, DailyError> {
             return Ok(Outcome::AlreadyDone { date, sent });
         }
         if opts.dry_run {
-            let email = daily.email.as_ref().map(|e| (String::new(), e.to.clone()));
+            // Published, not sent: the run would send the published message as it is.
+            let published = format!("brief-{date}.eml, published but not sent");
+            let email = daily.email.as_ref().map(|e| (published, e.to.clone()));
             let files = entry.files.clone();
             return Ok(Outcome::DryRun {
                 date,
