@@ -355,6 +355,15 @@ fn hostile_names_come_out_escaped_in_html_markdown_and_email() {
         .replace("name: Small Cap Index\n", &format!("name: \"{hostile}\"\n"));
     assert!(text.contains(hostile));
     std::fs::write(&config, text).unwrap();
+    // And a sector of the holdings data, which the concentration findings name.
+    let holdings = dir.join("data/LRG_holdings.csv");
+    let csv = std::fs::read_to_string(&holdings).unwrap();
+    assert!(csv.contains("Information Technology"));
+    std::fs::write(
+        &holdings,
+        csv.replace("Information Technology", "Info <b>Tech</b> _Hot_"),
+    )
+    .unwrap();
     let (code, _, err) = daily(&config, &["--as-of", LAST]);
     assert_eq!(code, 0, "{err}");
     let folder = dir.join("out").join(LAST);
@@ -368,11 +377,14 @@ fn hostile_names_come_out_escaped_in_html_markdown_and_email() {
         "{md}"
     );
     assert!(!md.contains("<script>"));
+    assert!(md.contains("Info \\<b\\>Tech\\</b\\> \\_Hot\\_"), "{md}");
+    assert!(!md.contains("<b>"));
     for html in [
         read(format!("brief-{LAST}.html")),
         read(format!("email-{LAST}.html")),
     ] {
         assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<b>") && html.contains("Info &lt;b&gt;Tech&lt;/b&gt; _Hot_"));
         assert!(
             html.contains("Small &lt;script&gt;alert(1)&lt;/script&gt; *Cap* [Index] 2000"),
             "{html}"
