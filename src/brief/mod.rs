@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use polars::prelude::DataFrame;
 
-use crate::config::{ConfigError, Locale, OutputFormat, RunConfig};
+use crate::config::{ConfigError, OutputFormat, RunConfig};
 use crate::data::{Content, DataError, Dataset};
 use crate::metrics::{self, Breadth, Metric, MetricFrame, MetricsError};
 use crate::narrative::check::{Mismatch, Tally};
@@ -318,10 +318,7 @@ impl<'a> Prepared<'a> {
             .map_or(ctx.headline.clone(), |i| texts[i].takeaway.clone());
         let front = output::front_matter(&ctx.headline, &ctx.data_as_of, &tags, &summary);
         let page = PageCtx {
-            lang: match config.locale {
-                Locale::EnUs => "en-US",
-                Locale::EnGb => "en-GB",
-            },
+            lang: config.locale.tag(),
             headline: output::unescape_markdown(&ctx.headline),
             body: output::markdown_to_html(&body),
             disclaimer: ctx.disclaimer.clone(),

@@ -98,6 +98,16 @@ pub enum Locale {
     EnGb,
 }
 
+impl Locale {
+    /// The language tag, as HTML's `lang` writes it.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::EnUs => "en-US",
+            Locale::EnGb => "en-GB",
+        }
+    }
+}
+
 /// An output format of the brief.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]

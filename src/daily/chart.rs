@@ -161,7 +161,48 @@ fn draw_returns<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Returns) 
     root.present()
 }
 
-/// Draws both charts into `dir` as `<stem>.png` and `<stem>.svg`; returns the file names.
+/// A chart that draws itself on any plotters backend.
+trait Chart {
+    /// The file stem (`chart-relative`).
+    const STEM: &'static str;
+    /// Draws on `root`.
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn<DB>;
+}
+
+impl Chart for Relative {
+    const STEM: &'static str = "chart-relative";
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn<DB> {
+        draw_relative(root, self)
+    }
+}
+
+impl Chart for Returns {
+    const STEM: &'static str = "chart-returns";
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn<DB> {
+        draw_returns(root, self)
+    }
+}
+
+/// Writes `chart` as `<stem>.png` and `<stem>.svg` in `dir`; returns the file names.
+fn write_one<C: Chart>(dir: &Path, chart: &C) -> Result<[String; 2], String> {
+    let fail = |e: String| format!("drawing {}: {e}", C::STEM);
+    let png = format!("{}.png", C::STEM);
+    let png_path = dir.join(&png);
+    {
+        let root = BitMapBackend::new(&png_path, SIZE).into_drawing_area();
+        chart.draw(&root).map_err(|e| fail(e.to_string()))?;
+    }
+    let mut text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut text, SIZE).into_drawing_area();
+        chart.draw(&root).map_err(|e| fail(e.to_string()))?;
+    }
+    let svg = format!("{}.svg", C::STEM);
+    std::fs::write(dir.join(&svg), text).map_err(|e| fail(e.to_string()))?;
+    Ok([png, svg])
+}
+
+/// Draws both charts into `dir` as PNG and SVG; returns the file names.
 pub fn write(
     dir: &Path,
     relative: Option<&Relative>,
@@ -169,34 +210,11 @@ pub fn write(
 ) -> Result<Vec<String>, String> {
     font();
     let mut files = Vec::new();
-    let fail = |e: String| format!("drawing a chart: {e}");
     if let Some(c) = relative {
-        let png = dir.join("chart-relative.png");
-        {
-            let root = BitMapBackend::new(&png, SIZE).into_drawing_area();
-            draw_relative(&root, c).map_err(|e| fail(e.to_string()))?;
-        }
-        let mut svg = String::new();
-        {
-            let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-            draw_relative(&root, c).map_err(|e| fail(e.to_string()))?;
-        }
-        std::fs::write(dir.join("chart-relative.svg"), svg).map_err(|e| fail(e.to_string()))?;
-        files.extend(["chart-relative.png".into(), "chart-relative.svg".into()]);
+        files.extend(write_one(dir, c)?);
     }
     if let Some(c) = returns {
-        let png = dir.join("chart-returns.png");
-        {
-            let root = BitMapBackend::new(&png, SIZE).into_drawing_area();
-            draw_returns(&root, c).map_err(|e| fail(e.to_string()))?;
-        }
-        let mut svg = String::new();
-        {
-            let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-            draw_returns(&root, c).map_err(|e| fail(e.to_string()))?;
-        }
-        std::fs::write(dir.join("chart-returns.svg"), svg).map_err(|e| fail(e.to_string()))?;
-        files.extend(["chart-returns.png".into(), "chart-returns.svg".into()]);
+        files.extend(write_one(dir, c)?);
     }
     Ok(files)
 }

@@ -9,7 +9,7 @@ use lettre::Message;
 use serde::Serialize;
 
 use crate::brief::{Brief, Error, Prepared};
-use crate::config::{Email, Locale, RunConfig};
+use crate::config::{Email, RunConfig};
 
 /// An image the HTML shows, by its file name (also its `Content-ID`).
 #[derive(Debug, Clone, Serialize)]
@@ -80,10 +80,7 @@ pub fn html(
     let b = &brief.ctx;
     let all = |v: &[String]| v.iter().map(|s| inline(s)).collect::<Vec<_>>();
     let ctx = EmailCtx {
-        lang: match config.locale {
-            Locale::EnUs => "en-US",
-            Locale::EnGb => "en-GB",
-        },
+        lang: config.locale.tag(),
         title: &b.title,
         date: crate::narrative::filters::date(brief.data_as_of, config.locale),
         plain_headline: crate::output::unescape_markdown(&b.headline),

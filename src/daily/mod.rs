@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use crate::brief::{AsOf, Brief, Error, Prepared};
-use crate::config::{Daily, Locale, OutputFormat, RunConfig};
+use crate::config::{Daily, OutputFormat, RunConfig};
 use crate::narrative::context::PageCtx;
 use record::{Entry, Record};
 use stale::Stale;
@@ -325,10 +325,7 @@ fn build(
     };
     let body = markdown.splitn(3, "---\n").nth(2).unwrap_or(&markdown);
     let page = PageCtx {
-        lang: match config.locale {
-            Locale::EnUs => "en-US",
-            Locale::EnGb => "en-GB",
-        },
+        lang: config.locale.tag(),
         headline: crate::output::unescape_markdown(&brief.ctx.headline),
         body: crate::output::markdown_to_html(body),
         disclaimer: brief.ctx.disclaimer.clone(),
