@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::brief::{Error, Prepared};
+use crate::metrics::median;
 
 pub use super::briefs::write_briefs;
 
@@ -162,19 +163,6 @@ impl Runs {
             median_gap: median(&mut gaps),
         }
     }
-}
-
-fn median(v: &mut [f64]) -> Option<f64> {
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    let mid = v.len() / 2;
-    Some(if v.len() % 2 == 1 {
-        v[mid]
-    } else {
-        (v[mid - 1] + v[mid]) / 2.0
-    })
 }
 
 impl Backtest {

@@ -199,8 +199,8 @@ fn rolling_extreme(values: &[f64], n: usize, high: bool) -> Vec<f64> {
     out
 }
 
-/// The median, or `None` for no values.
-fn median(values: &mut [f64]) -> Option<f64> {
+/// The median, or `None` for no values (the values are reordered).
+pub fn median(values: &mut [f64]) -> Option<f64> {
     if values.is_empty() {
         return None;
     }

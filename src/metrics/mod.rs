@@ -19,6 +19,7 @@ mod turning;
 mod valuation;
 mod windows;
 
+pub use breadth::median;
 pub use call::{CallError, FUNCTIONS};
 pub use metric::{
     Breadth, EventField, Hist, Kind, Lookback, Metric, Stat, Turn, Valuation, Window,
