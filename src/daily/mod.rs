@@ -347,6 +347,8 @@ fn build(
     )?;
     if let Some(e) = &daily.email {
         let body = email::html(prepared, config, brief, &pngs)?;
+        // A preview for a browser: the same HTML, its images read from the files beside it.
+        let preview = body.replace("src=\"cid:", "src=\"");
         let images = (pngs.iter())
             .map(|c| {
                 let path = staging.join(&c.file);
@@ -364,8 +366,6 @@ fn build(
         )
         .map_err(DailyError::Settings)?;
         write(format!("brief-{date}.eml"), &eml)?;
-        // A preview for a browser: the same HTML, its images read from the files beside it.
-        let preview = email::html(prepared, config, brief, &pngs)?.replace("src=\"cid:", "src=\"");
         write(format!("email-{date}.html"), preview.as_bytes())?;
     }
     files.extend(charts);
