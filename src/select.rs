@@ -7,33 +7,24 @@
 //! - **repeats** merge: a finding whose facts are all facts of findings already kept states
 //!   nothing new and is merged into them;
 //! - the **budget** of the run file's `style:` caps each section and the whole body;
-//! - a `baseline` finding (the day's moves) stays only when nothing else prints;
+//! - a `baseline` finding (the day's moves) is kept for the plan, which prints it only when
+//!   nothing else does, or as the lead's context on a day of one finding;
 //! - a caveat with `applies_to` stays only when a finding of those sections printed.
 //!
-//! The strongest body finding is the headline, the next few are the key takeaways, and the
-//! kept findings' `watch` lines make the closing.
+//! Where each kept finding goes (headline, lead, takeaways, sections) is the document plan's
+//! job (`narrative::plan`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::Budget;
 use crate::metrics::Metric;
-use crate::rules::{Finding, SECTIONS};
+use crate::rules::Finding;
 
-/// The findings of a brief, placed.
+/// The findings of a brief.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
     /// Every kept finding, strongest first (caveats included).
     pub kept: Vec<Finding>,
-    /// Index into `kept` of the headline finding, if any finding is not a caveat.
-    pub headline: Option<usize>,
-    /// Indexes into `kept` of the key takeaways (the findings after the headline).
-    pub takeaways: Vec<usize>,
-    /// Body sections in print order, each with indexes into `kept`.
-    pub sections: Vec<(String, Vec<usize>)>,
-    /// Indexes into `kept` of caveat findings.
-    pub caveats: Vec<usize>,
-    /// Indexes into `kept` of the findings whose `watch` lines close the brief.
-    pub watch: Vec<usize>,
     /// Findings that held but do not print: (rule id, why).
     pub dropped: Vec<(String, String)>,
 }
@@ -46,7 +37,7 @@ fn fact_metrics(f: &Finding) -> BTreeSet<&Metric> {
     f.rule.facts.values().collect()
 }
 
-/// Ranks, de-duplicates and places findings within `budget`.
+/// Ranks and de-duplicates findings within `budget`.
 pub fn select(mut findings: Vec<Finding>, budget: &Budget) -> Selection {
     findings.sort_by(|a, b| {
         b.rule
@@ -93,17 +84,6 @@ pub fn select(mut findings: Vec<Finding>, budget: &Budget) -> Selection {
         body += usize::from(!is_caveat(&f));
         kept.push(f);
     }
-    if kept.iter().any(|f| !is_caveat(f) && !f.rule.baseline) {
-        kept.retain(|f| {
-            if f.rule.baseline {
-                dropped.push((
-                    f.rule.id.clone(),
-                    "a baseline, and other findings print".into(),
-                ));
-            }
-            !f.rule.baseline
-        });
-    }
     let printed: BTreeSet<String> = kept
         .iter()
         .filter(|f| !is_caveat(f))
@@ -118,52 +98,7 @@ pub fn select(mut findings: Vec<Finding>, budget: &Budget) -> Selection {
         }
         applies
     });
-    place(kept, dropped, budget)
-}
-
-fn place(kept: Vec<Finding>, dropped: Vec<(String, String)>, budget: &Budget) -> Selection {
-    let body: Vec<usize> = (0..kept.len()).filter(|&i| !is_caveat(&kept[i])).collect();
-    let sections = SECTIONS
-        .iter()
-        .filter(|s| **s != "caveats")
-        .filter_map(|s| {
-            let idx: Vec<usize> = body
-                .iter()
-                .copied()
-                .filter(|&i| kept[i].rule.section == *s)
-                .collect();
-            (!idx.is_empty()).then(|| (s.to_string(), idx))
-        })
-        .collect();
-    Selection {
-        headline: body.first().copied(),
-        takeaways: body
-            .iter()
-            .copied()
-            .skip(1)
-            .take(budget.takeaways)
-            .collect(),
-        caveats: (0..kept.len()).filter(|&i| is_caveat(&kept[i])).collect(),
-        watch: body
-            .iter()
-            .copied()
-            .filter(|&i| !kept[i].rule.watch.is_empty())
-            .take(budget.watch)
-            .collect(),
-        sections,
-        kept,
-        dropped,
-    }
-}
-
-impl Selection {
-    /// Adds caveats found after selection (the data's own limits), after the rules' ones.
-    pub fn add_caveats(&mut self, extra: Vec<Finding>) {
-        for f in extra {
-            self.caveats.push(self.kept.len());
-            self.kept.push(f);
-        }
-    }
+    Selection { kept, dropped }
 }
 
 #[cfg(test)]
@@ -185,6 +120,9 @@ mod tests {
                 takeaway: vec![],
                 headline: vec![],
                 watch: vec![],
+                clause: vec![],
+                maybe: Default::default(),
+                about: Default::default(),
                 applies_to: vec![],
                 baseline: false,
                 show: true,
@@ -197,28 +135,25 @@ mod tests {
         }
     }
 
-    fn ids(s: &Selection, idx: &[usize]) -> Vec<String> {
-        idx.iter().map(|&i| s.kept[i].rule.id.clone()).collect()
+    fn ids(s: &Selection) -> Vec<&str> {
+        s.kept.iter().map(|f| f.rule.id.as_str()).collect()
     }
 
     #[test]
-    fn ranks_groups_and_places() {
-        let mut watched = finding("top10", "concentration", 70, None);
-        watched.rule.watch = vec!["w".into()];
+    fn ranks_and_groups() {
         let s = select(
             vec![
                 finding("breadth_weak", "breadth", 40, None),
                 finding("beat_week", "performance", 70, Some("sl_week")),
                 finding("lag_week", "performance", 60, Some("sl_week")),
                 finding("still_behind", "caveats", 90, None),
-                watched,
+                finding("top10", "concentration", 70, None),
                 finding("rates", "rates", 20, None),
             ],
             &Budget::default(),
         );
-        let kept: Vec<&str> = s.kept.iter().map(|f| f.rule.id.as_str()).collect();
         assert_eq!(
-            kept,
+            ids(&s),
             [
                 "still_behind",
                 "beat_week",
@@ -227,12 +162,6 @@ mod tests {
                 "rates"
             ]
         );
-        assert_eq!(s.headline, Some(1));
-        assert_eq!(ids(&s, &s.takeaways), ["top10", "breadth_weak", "rates"]);
-        assert_eq!(ids(&s, &s.caveats), ["still_behind"]);
-        assert_eq!(ids(&s, &s.watch), ["top10"]);
-        let names: Vec<&str> = s.sections.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names, ["performance", "concentration", "breadth", "rates"]);
         assert_eq!(s.dropped[0].0, "lag_week");
         assert!(s.dropped[0].1.contains("beat_week"), "{:?}", s.dropped);
     }
@@ -248,7 +177,7 @@ mod tests {
             .facts
             .insert("weak".into(), Metric::Close("weak".into()));
         let s = select(vec![weak, strong], &Budget::default());
-        assert_eq!(ids(&s, &[0]), ["strong"]);
+        assert_eq!(ids(&s), ["strong"]);
         assert_eq!(s.kept.len(), 1, "weak states only facts of strong");
         assert_eq!(
             s.dropped,
@@ -274,24 +203,19 @@ mod tests {
             watch: 3,
         };
         let s = select(many, &budget);
-        let kept: Vec<&str> = s.kept.iter().map(|f| f.rule.id.as_str()).collect();
-        assert_eq!(kept, ["p0", "p1", "b"]);
-        assert_eq!(ids(&s, &s.takeaways), ["p1"]);
+        assert_eq!(ids(&s), ["p0", "p1", "b"]);
         assert_eq!(s.dropped.len(), 4);
     }
 
     #[test]
-    fn a_baseline_prints_only_alone() {
+    fn a_baseline_is_kept_for_the_plan_to_place() {
         let mut day = finding("market_day", "performance", 1, None);
         day.rule.baseline = true;
-        let s = select(vec![day.clone()], &Budget::default());
-        assert_eq!(ids(&s, &[s.headline.unwrap()]), ["market_day"]);
         let s = select(
             vec![day, finding("beat", "breadth", 50, None)],
             &Budget::default(),
         );
-        assert_eq!(ids(&s, &[s.headline.unwrap()]), ["beat"]);
-        assert_eq!(s.kept.len(), 1);
+        assert_eq!(ids(&s), ["beat", "market_day"]);
     }
 
     #[test]
@@ -308,7 +232,7 @@ mod tests {
             ],
             &Budget::default(),
         );
-        assert_eq!(ids(&s, &s.caveats), ["young_move"]);
+        assert_eq!(ids(&s), ["beat", "young_move"]);
         assert_eq!(s.dropped[0].0, "thin_members");
     }
 }

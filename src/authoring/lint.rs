@@ -18,7 +18,7 @@ use crate::brief::display_names;
 use crate::config::RunConfig;
 use crate::metrics::Kind;
 use crate::narrative::context::{BriefCtx, PageCtx};
-use crate::narrative::{filters, template_sources, tera_position, wording_name, Origin};
+use crate::narrative::{filters, template_sources, tera_position, wording_name, Origin, SPANS};
 use crate::rules::{Rule, RuleError, RuleSet, Says};
 
 /// One problem, where a person can open it.
@@ -217,6 +217,7 @@ fn templates(config: &RunConfig, rules: &RuleSet, report: &mut Report) {
             ("takeaway", rule.takeaway.len()),
             ("headline", rule.headline.len()),
             ("watch", rule.watch.len()),
+            ("clause", rule.clause.len()),
         ] {
             texts.extend((0..n).map(|i| wording_name(&rule.id, which, i)));
         }
@@ -252,7 +253,11 @@ fn templates(config: &RunConfig, rules: &RuleSet, report: &mut Report) {
                 report.problems.push(problem(name, line, col, message));
             }
             if unknown.is_empty() {
-                if let Err(e) = tera.render(name, &sample_context(rule, &names)) {
+                // With every fact, and without the `maybe:` ones (a day that lacks them).
+                let rendered = tera
+                    .render(name, &sample_context(rule, &names, true))
+                    .and_then(|_| tera.render(name, &sample_context(rule, &names, false)));
+                if let Err(e) = rendered {
                     let (at, message) = tera_position(&e);
                     let (_, line, col) = at.unwrap_or((name.clone(), 1, 1));
                     let message = format!(
@@ -279,15 +284,16 @@ fn unknown_variables(tera: &Tera, name: &str, rule: &Rule) -> BTreeSet<String> {
         return BTreeSet::new();
     };
     vars.into_iter()
-        .filter(|v| *v != "names" && !rule.facts.contains_key(*v))
+        .filter(|v| *v != "names" && *v != SPANS && !rule.facts.contains_key(*v))
         .map(str::to_string)
         .collect()
 }
 
-/// The facts of `rule` with a value of each one's kind, and the run's display names.
-fn sample_context(rule: &Rule, names: &BTreeMap<String, String>) -> Context {
+/// The facts of `rule` with a value of each one's kind (the `maybe:` ones only with
+/// `maybe`), and the run's display names.
+fn sample_context(rule: &Rule, names: &BTreeMap<String, String>, maybe: bool) -> Context {
     let mut ctx = Context::new();
-    for (name, metric) in &rule.facts {
+    for (name, metric) in (rule.facts.iter()).filter(|(n, _)| maybe || !rule.maybe.contains(*n)) {
         match metric.kind() {
             Kind::Count => ctx.insert(name.clone(), &3),
             Kind::Date => ctx.insert(name.clone(), "2024-01-02"),
@@ -296,6 +302,8 @@ fn sample_context(rule: &Rule, names: &BTreeMap<String, String>) -> Context {
         }
     }
     ctx.insert("names", names);
+    let spans: BTreeMap<&String, usize> = rule.facts.keys().map(|k| (k, 1)).collect();
+    ctx.insert(SPANS, &spans);
     ctx
 }
 

@@ -1,8 +1,10 @@
-//! Caveats from the data's own limits, added after selection because each depends on what the
+//! Notes on the data's own limits, found after selection because each depends on what the
 //! brief prints: the age of the holdings snapshot behind a concentration figure, members left
-//! out of breadth for lack of history, a member list fixed on one date (survivorship), and
-//! series that end before the brief's date. Each is a finding of a built-in rule with its own
-//! facts and template (`templates/limits/*.tera`, embedded and overridable), so it goes through the same fact check as any other.
+//! out of breadth for lack of history, a member list taken from a later date (survivorship),
+//! and series that end before the brief's date. They are not caveats about the market: each
+//! goes once, briefly, beside its source under "Sources and notes". Each is a finding of a
+//! built-in rule with its own facts and template (`templates/limits/*.tera`, embedded and
+//! overridable), so it goes through the same fact check as any other text.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -13,8 +15,24 @@ use crate::data::{Content, Dataset, Loaded};
 use crate::metrics::{Breadth, Metric, MetricFrame, Value};
 use crate::rules::{Condition, Finding, Rule, Says};
 
-/// A holdings snapshot older than this many days earns a caveat.
+/// A holdings snapshot older than this many days earns a note.
 pub const SNAPSHOT_AGE_DAYS: i64 = 7;
+
+/// A note about one source's data.
+#[derive(Debug, Clone)]
+pub struct Note {
+    /// The source symbol it is about.
+    pub source: String,
+    /// The built-in finding that words it.
+    pub finding: Finding,
+}
+
+fn note(source: &str, id: &str, template: &str, facts: Vec<(&str, Value)>) -> Note {
+    Note {
+        source: source.to_string(),
+        finding: finding(id, template, facts),
+    }
+}
 
 fn finding(id: &str, template: &str, facts: Vec<(&str, Value)>) -> Finding {
     Finding {
@@ -30,6 +48,9 @@ fn finding(id: &str, template: &str, facts: Vec<(&str, Value)>) -> Finding {
             takeaway: vec![],
             headline: vec![],
             watch: vec![],
+            clause: vec![],
+            maybe: Default::default(),
+            about: Default::default(),
             applies_to: vec![],
             baseline: false,
             show: true,
@@ -57,16 +78,16 @@ fn holdings_or_members(m: &Metric) -> Option<&str> {
     }
 }
 
-/// The data-limit caveats for a brief on row `row` whose printed findings state `facts`
-/// and whose table reads `table` metrics.
-pub fn caveats<'a>(
+/// The data notes for a brief on row `row` whose printed findings state `facts` and whose
+/// table reads `table` metrics.
+pub fn notes<'a>(
     config: &RunConfig,
     data: &Dataset,
     frame: &MetricFrame,
     row: usize,
     facts: impl Iterator<Item = &'a Metric>,
     table: impl Iterator<Item = &'a Metric>,
-) -> Vec<Finding> {
+) -> Vec<Note> {
     let day = frame.calendar[row];
     // What the brief prints: the findings' facts and the table cells that have a value.
     let read: Vec<&Metric> = facts
@@ -79,7 +100,7 @@ pub fn caveats<'a>(
         .iter()
         .filter(|l| sources.contains(l.source.symbol.as_str()))
     {
-        let name = || ("source", Value::Text(l.source.name.clone()));
+        let sym = l.source.symbol.as_str();
         match &l.content {
             Content::Holdings(snaps) => {
                 let Some(s) = snaps.iter().rev().find(|s| s.as_of <= day) else {
@@ -88,18 +109,24 @@ pub fn caveats<'a>(
                 let age = (day - s.as_of).num_days();
                 if age > SNAPSHOT_AGE_DAYS {
                     let facts = vec![
-                        name(),
                         ("snapshot", Value::Date(s.as_of)),
                         ("age", Value::Count(age)),
                     ];
-                    out.push(finding("holdings_age", "limits/holdings.tera", facts));
+                    out.push(note(sym, "holdings_age", "limits/holdings.tera", facts));
                 }
             }
             Content::Members(m) => {
                 out.extend(thin_history(l, m, &read, frame, row));
-                if let Some(list) = l.source.as_of.filter(|d| *d != day) {
-                    let facts = vec![name(), ("membership", Value::Date(list))];
-                    out.push(finding("survivorship", "limits/survivorship.tera", facts));
+                // A list taken after the brief's date: later additions are counted back in
+                // time and earlier leavers are missing. Its date is after the brief's, so the
+                // note does not print it.
+                if l.source.as_of.is_some_and(|d| d > day) {
+                    out.push(note(
+                        sym,
+                        "survivorship",
+                        "limits/survivorship.tera",
+                        vec![],
+                    ));
                 }
             }
             _ => {}
@@ -116,7 +143,7 @@ fn thin_history(
     read: &[&Metric],
     frame: &MetricFrame,
     row: usize,
-) -> Option<Finding> {
+) -> Option<Note> {
     let day = frame.calendar[row];
     let d = m.dates.iter().rposition(|d| *d <= day)?;
     let listed = m.closes.iter().filter(|c| c[d].is_some()).count() as i64;
@@ -136,18 +163,22 @@ fn thin_history(
         })?;
     (0 < counted && counted < listed).then(|| {
         let facts = vec![
-            ("source", Value::Text(l.source.name.clone())),
             ("listed", Value::Count(listed)),
             ("counted", Value::Count(counted)),
             ("left_out", Value::Count(listed - counted)),
             ("days", Value::Count(days as i64)),
         ];
-        finding("thin_history", "limits/members.tera", facts)
+        note(
+            &l.source.symbol,
+            "thin_history",
+            "limits/members.tera",
+            facts,
+        )
     })
 }
 
 /// Index and macro series of the run that end before the brief's date.
-fn stale(config: &RunConfig, data: &Dataset, day: NaiveDate) -> Vec<Finding> {
+fn stale(config: &RunConfig, data: &Dataset, day: NaiveDate) -> Vec<Note> {
     let used: BTreeSet<&String> = config
         .compare
         .iter()
@@ -158,11 +189,8 @@ fn stale(config: &RunConfig, data: &Dataset, day: NaiveDate) -> Vec<Finding> {
         .filter(|l| used.contains(&l.source.symbol) && matches!(l.content, Content::Series(_)))
         .filter_map(|l| {
             let last = l.last_date().filter(|last| *last < day)?;
-            let facts = vec![
-                ("source", Value::Text(l.source.name.clone())),
-                ("last", Value::Date(last)),
-            ];
-            Some(finding("stale", "limits/stale.tera", facts))
+            let facts = vec![("last", Value::Date(last))];
+            Some(note(&l.source.symbol, "stale", "limits/stale.tera", facts))
         })
         .collect()
 }

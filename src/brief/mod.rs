@@ -4,10 +4,14 @@
 //! This is the library's front door ([`Brief::generate`]); the CLI only parses arguments,
 //! calls it, and writes what it returns.
 
+mod compose;
 mod limits;
 mod provenance;
+mod shown;
+mod sources;
 mod table;
 mod verify;
+mod words;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -15,16 +19,14 @@ use chrono::NaiveDate;
 use polars::prelude::DataFrame;
 
 use crate::config::{ConfigError, OutputFormat, RunConfig};
-use crate::data::{Content, DataError, Dataset};
+use crate::data::{DataError, Dataset};
 use crate::metrics::{self, Breadth, Metric, MetricFrame, MetricsError};
-use crate::narrative::check::{Mismatch, Tally};
-use crate::narrative::context::{
-    section_title, BriefCtx, PageCtx, SectionCtx, SourceCtx, TableCtx,
-};
-use crate::narrative::{FindingText, NarrativeError, Narrator, Table};
+use crate::narrative::check::Mismatch;
+use crate::narrative::context::{BriefCtx, PageCtx};
+use crate::narrative::refer::{self, Entities};
+use crate::narrative::{NarrativeError, Narrator};
 use crate::output::{self, JsonBrief};
-use crate::rules::{Finding, RuleError, RuleSet};
-use crate::select::{self, Selection};
+use crate::rules::{RuleError, RuleSet};
 use table::Rows;
 
 /// Which date a brief is for.
@@ -130,7 +132,16 @@ pub struct Prepared<'a> {
     /// The data as read.
     pub data: Dataset,
     table_rows: Rows,
+    /// Display names, for the table's columns.
     names: BTreeMap<String, String>,
+    /// What rule texts see as `names`: markers the brief turns into referring expressions.
+    markers: BTreeMap<String, String>,
+    /// How each entity may be named.
+    entities: Entities,
+    /// Every form of every name, capitalised too: masked out of figures by the fact check.
+    masks: Vec<String>,
+    /// The spans of the facts' windows, row by row.
+    spans: shown::Spans,
     /// Every metric, one column each.
     pub frame: MetricFrame,
     /// One boolean column per rule: on which dates it holds.
@@ -157,15 +168,6 @@ impl Brief {
             }
         }
     }
-}
-
-/// A brief's findings in words, with what the fact check verified.
-struct Words {
-    selection: Selection,
-    texts: Vec<FindingText>,
-    table: Table,
-    table_ctx: TableCtx,
-    tally: Tally,
 }
 
 impl<'a> Prepared<'a> {
@@ -195,6 +197,20 @@ impl<'a> Prepared<'a> {
         wanted.extend(counted);
         let mut frame = metrics::compute(&data, &wanted)?;
         let held = rules.evaluate(&mut frame)?;
+        let entities = Entities::new(config);
+        let mut masks: Vec<String> = (entities.every_form().into_iter())
+            .flat_map(|f| [f.to_string(), refer::capitalize(f)])
+            .chain(
+                config
+                    .sources
+                    .iter()
+                    .map(|s| output::escape_markdown(&s.name)),
+            )
+            .collect();
+        masks.sort_by_key(|m| std::cmp::Reverse(m.len()));
+        masks.dedup();
+        let facts = rules.rules.iter().flat_map(|r| r.facts.values());
+        let spans = shown::window_spans(&frame.calendar, facts);
         Ok(Prepared {
             config,
             rules,
@@ -202,6 +218,10 @@ impl<'a> Prepared<'a> {
             data,
             table_rows,
             names: display_names(config),
+            markers: mention_markers(config),
+            entities,
+            masks,
+            spans,
             frame,
             held,
         })
@@ -230,40 +250,6 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    /// Selects, words and fact-checks the findings of trading day `row`, and fills the
-    /// comparison table with the rows they call for.
-    fn words(&self, row: usize, warnings: &mut Vec<String>) -> Result<Words, Error> {
-        let (config, frame) = (self.config, &self.frame);
-        let findings = self.rules.findings(&self.held, frame, row, warnings);
-        let mut selection = select::select(findings, &config.style.budget);
-        let printed: Vec<&Finding> = (selection.kept.iter())
-            .filter(|f| f.rule.section != "caveats")
-            .collect();
-        let facts = || printed.iter().flat_map(|f| f.rule.facts.values());
-        let chosen = self.table_rows.choose(facts());
-        let read = chosen.iter().flat_map(|r| r.metrics());
-        let extra = limits::caveats(config, &self.data, frame, row, facts(), read);
-        selection.add_caveats(extra);
-        let texts = selection
-            .kept
-            .iter()
-            .map(|f| self.narrator.finding(f, &self.names, row))
-            .collect::<Result<Vec<_>, _>>()?;
-        let date = frame.calendar[row];
-        let bands = config.style.bands;
-        let mut tally = verify::findings(&selection, &texts, &self.names, bands, date)?;
-        let table = table::fill(&chosen, config, &self.names, frame, row);
-        let table_ctx = self.narrator.table(&table);
-        tally += verify::table(&table, &table_ctx, bands, date)?;
-        Ok(Words {
-            selection,
-            texts,
-            table,
-            table_ctx,
-            tally,
-        })
-    }
-
     /// The brief for `as_of`.
     pub fn brief(&self, as_of: AsOf) -> Result<Brief, Error> {
         let (config, frame, narrator) = (self.config, &self.frame, &self.narrator);
@@ -275,47 +261,30 @@ impl<'a> Prepared<'a> {
         let data_as_of = frame.calendar[row];
         let mut warnings = self.data.warnings.clone();
         let words = self.words(row, &mut warnings)?;
-        let (selection, texts) = (&words.selection, &words.texts);
-
-        let text_of = |idx: &[usize], pick: fn(&FindingText) -> &String| -> Vec<String> {
-            idx.iter().map(|&i| pick(&texts[i]).clone()).collect()
-        };
-        let headline = selection.headline.map(|i| texts[i].headline.clone());
+        let c = &words.composed;
+        let read = words.read.iter().collect();
         let ctx = BriefCtx {
             title: config.title.clone(),
             as_of: asked.to_string(),
             data_as_of: data_as_of.to_string(),
-            headline: headline.clone().unwrap_or_else(|| {
+            headline: c.headline.clone().unwrap_or_else(|| {
                 "No rule fired: a quiet session by this brief's measures".into()
             }),
-            takeaways: text_of(&selection.takeaways, |t| &t.takeaway),
-            sections: selection
-                .sections
-                .iter()
-                .map(|(key, idx)| SectionCtx {
-                    key: key.clone(),
-                    title: section_title(key),
-                    paragraphs: text_of(idx, |t| &t.text),
-                })
-                .collect(),
-            caveats: text_of(&selection.caveats, |t| &t.text),
-            watch: selection
-                .watch
-                .iter()
-                .filter_map(|&i| texts[i].watch.clone())
-                .collect(),
+            lead: c.lead.clone(),
+            takeaways: c.takeaways.clone(),
+            sections: c.sections.clone(),
+            caveats: c.caveats.clone(),
+            watch: c.watch.clone(),
             table_text: output::text::table(&words.table_ctx, &narrator.date(data_as_of)),
             table: words.table_ctx.clone(),
-            sources: self.sources(),
+            sources: self.sources(&read, data_as_of, &words.notes, &words.note_texts),
             warnings: warnings.clone(),
             disclaimer: config.style.disclaimer.clone(),
         };
         let body = output::tidy_markdown(&narrator.render("brief.md.tera", &ctx)?);
         let mut tags = config.style.tags.clone();
-        tags.extend(selection.sections.iter().map(|(k, _)| k.clone()));
-        let summary = selection
-            .headline
-            .map_or(ctx.headline.clone(), |i| texts[i].takeaway.clone());
+        tags.extend(c.sections.iter().map(|s| s.key.clone()));
+        let summary = c.takeaways.first().unwrap_or(&ctx.headline).clone();
         let front = output::front_matter(&ctx.headline, &ctx.data_as_of, &tags, &summary);
         let page = PageCtx {
             lang: config.locale.tag(),
@@ -342,36 +311,22 @@ impl<'a> Prepared<'a> {
     pub fn render<T: serde::Serialize>(&self, name: &str, ctx: &T) -> Result<String, Error> {
         Ok(self.narrator.render(name, ctx)?)
     }
+}
 
-    /// The data sources as the brief lists them.
-    fn sources(&self) -> Vec<SourceCtx> {
-        self.data
-            .sources
-            .iter()
-            .map(|l| SourceCtx {
-                name: output::escape_markdown(&l.source.name),
-                files: l
-                    .source
-                    .files
-                    .iter()
-                    .map(|f| {
-                        f.file_name()
-                            .unwrap_or_default()
-                            .to_string_lossy()
-                            .into_owned()
-                    })
-                    .collect::<Vec<_>>()
-                    .join("`, `"),
-                coverage: match l.content {
-                    Content::Holdings(_) => "holdings as of",
-                    _ => "data to",
-                },
-                last_date: l.last_date().map(|d| d.to_string()).unwrap_or_default(),
-                // The run file's author writes notes, Markdown included (like templates).
-                note: l.source.note.clone(),
-            })
-            .collect()
+/// What rule texts see as `names`, by universe name, symbol and group key: a marker for each
+/// entity, which the brief realizes as "the Russell 2000 (IWM)", "the Russell 2000" or
+/// "small caps" depending on where it stands (see `narrative::refer`).
+pub fn mention_markers(config: &RunConfig) -> BTreeMap<String, String> {
+    let mut names: BTreeMap<String, String> = (config.sources.iter())
+        .map(|s| (s.symbol.clone(), refer::marker(&s.symbol)))
+        .collect();
+    for key in config.groups.keys() {
+        names.insert(key.clone(), refer::marker(&refer::group_id(key)));
     }
+    for (alias, symbol) in &config.universe {
+        names.insert(alias.clone(), refer::marker(symbol));
+    }
+    names
 }
 
 /// Display names by universe name, by symbol and by group key, for rule texts, escaped for

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::{verify, Prepared, Words};
+use super::words::Words;
+use super::Prepared;
 use crate::narrative::context::BriefCtx;
 use crate::output::json::{
     json_value, JsonBrief, JsonDropped, JsonFact, JsonFile, JsonFinding, JsonSentence, JsonSource,
@@ -34,21 +35,22 @@ pub fn json(
     warnings: Vec<String>,
 ) -> JsonBrief {
     let s = &w.selection;
-    let sentence = |part, i: usize, text: &str| JsonSentence {
+    let sentence = |part, section: Option<String>, f: &Finding, text: &str| JsonSentence {
         part,
-        section: (part == "body").then(|| s.kept[i].rule.section.clone()),
-        rule: s.kept[i].rule.id.clone(),
+        section,
+        rule: f.rule.id.clone(),
         text: text.to_string(),
-        facts: facts_of(&s.kept[i]),
+        facts: facts_of(f),
     };
-    // The findings' texts in reading order, with the table after the body.
-    let parts = verify::printed(s, &w.texts);
-    let (before, after): (Vec<_>, Vec<_>) = parts
-        .into_iter()
-        .partition(|(part, _, _)| matches!(*part, "headline" | "takeaway" | "body"));
+    // The printed texts in reading order, with the table after the body and the data notes
+    // at the end.
+    let printed = &w.composed.printed;
+    let (before, after): (Vec<_>, Vec<_>) = printed
+        .iter()
+        .partition(|p| matches!(p.part, "headline" | "lead" | "takeaway" | "body"));
     let mut sentences: Vec<JsonSentence> = before
         .into_iter()
-        .map(|(part, i, text)| sentence(part, i, text))
+        .map(|p| sentence(p.part, p.section.clone(), &s.kept[p.finding], &p.text))
         .collect();
     for ((label, _, values), row) in w.table.rows.iter().zip(&w.table_ctx.rows) {
         let facts = w
@@ -75,12 +77,16 @@ pub fn json(
     sentences.extend(
         after
             .into_iter()
-            .map(|(part, i, text)| sentence(part, i, text)),
+            .map(|p| sentence(p.part, None, &s.kept[p.finding], &p.text)),
+    );
+    sentences.extend(
+        (w.notes.iter().zip(&w.note_texts)).map(|(n, t)| sentence("note", None, &n.finding, t)),
     );
     let metrics = s
         .kept
         .iter()
         .flat_map(|f| f.rule.facts.values())
+        .chain(w.read.iter())
         .map(|m| (m.to_string(), m.describe()))
         .collect();
     let sources = p
@@ -113,17 +119,17 @@ pub fn json(
     JsonBrief {
         as_of: asked.to_string(),
         data_as_of: ctx.data_as_of.clone(),
-        headline: s.headline.map(|i| w.texts[i].headline.clone()),
-        findings: s
-            .kept
-            .iter()
-            .zip(&w.texts)
-            .map(|(f, t)| JsonFinding {
+        headline: w.composed.headline.clone(),
+        findings: (s.kept.iter().enumerate())
+            .map(|(i, f)| JsonFinding {
                 rule: f.rule.id.clone(),
                 section: f.rule.section.clone(),
                 priority: f.rule.priority,
                 strength: f.strength,
-                text: t.text.clone(),
+                // What the brief printed for it: its lead, body or caveat text.
+                text: (printed.iter())
+                    .find(|p| p.finding == i && matches!(p.part, "lead" | "body" | "caveat"))
+                    .map_or_else(|| w.texts[i].text.clone(), |p| p.text.clone()),
                 facts: f
                     .facts
                     .iter()

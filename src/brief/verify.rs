@@ -1,21 +1,23 @@
 //! Runs the post-render fact check (`narrative::check`) over everything a brief prints: each
-//! finding's headline, takeaway, body, caveat or watch line against that finding's facts, and
-//! each table cell against its value. The first mismatch stops the brief.
+//! printed text (headline, lead, takeaway, body, caveat, watch line, data note) against the
+//! values its finding's texts show, with its arithmetic read back from the text, and no date
+//! after the brief's; and each table cell against its value. The first mismatch stops the
+//! brief.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
+use super::compose::Printed;
 use super::Error;
 use crate::config::Bands;
 use crate::metrics::{Kind, Value};
-use crate::narrative::check::{check, Fact, Tally};
+use crate::narrative::check::{check, date_after, Fact, Mismatch, Tally};
 use crate::narrative::context::TableCtx;
 use crate::narrative::{FindingText, Table};
 use crate::rules::Finding;
-use crate::select::Selection;
 
-/// How a value reads when no metric says: built-in facts of the data-limit caveats.
+/// How a value reads when no metric says: built-in facts of the data notes.
 fn kind_of(v: &Value) -> Kind {
     match v {
         Value::Number(_) => Kind::Level,
@@ -25,83 +27,79 @@ fn kind_of(v: &Value) -> Kind {
     }
 }
 
-fn one(
-    f: &Finding,
-    text: &str,
-    literals: &str,
-    names: &BTreeMap<String, String>,
-    bands: Bands,
-    date: NaiveDate,
-) -> Result<Tally, Error> {
-    let facts: Vec<Fact> = f
-        .facts
-        .iter()
-        .map(|(k, value)| Fact {
-            value,
-            kind: f
-                .rule
-                .facts
-                .get(k)
-                .map_or_else(|| kind_of(value), |m| m.kind()),
-        })
-        .collect();
-    let masks: Vec<&str> = names
-        .values()
-        .map(String::as_str)
-        .chain(f.facts.values().filter_map(|v| match v {
+/// What every text of one brief is checked with.
+pub struct Check<'a> {
+    /// The run's direction bands.
+    pub bands: Bands,
+    /// The brief's date.
+    pub date: NaiveDate,
+    /// Every form of every name, so that figures in names are not read as claims.
+    pub masks: Vec<&'a str>,
+}
+
+impl Check<'_> {
+    fn one(
+        &self,
+        f: &Finding,
+        text: &str,
+        literals: &str,
+        shown: &BTreeMap<String, Value>,
+        spans: &BTreeMap<String, usize>,
+    ) -> Result<Tally, Error> {
+        let facts: Vec<Fact> = shown
+            .iter()
+            .map(|(k, value)| Fact {
+                value,
+                kind: f
+                    .rule
+                    .facts
+                    .get(k)
+                    .map_or_else(|| kind_of(value), |m| m.kind()),
+                span: spans.get(k).copied().unwrap_or(1),
+            })
+            .collect();
+        let mut masks = self.masks.clone();
+        masks.extend(shown.values().filter_map(|v| match v {
             Value::Text(s) => Some(s.as_str()),
             _ => None,
-        }))
-        .collect();
-    check(text, &facts, literals, &masks, bands).map_err(|mismatch| Error::FactCheck {
-        date,
-        rule: f.rule.id.clone(),
-        location: format!("{}:{}", f.rule.path.display(), f.rule.line),
-        mismatch,
-    })
-}
-
-/// Every text a brief prints from its findings, in reading order: (part, index into
-/// `s.kept`, text), the part being `headline`, `takeaway`, `body`, `caveat` or `watch`.
-pub fn printed<'t>(s: &Selection, texts: &'t [FindingText]) -> Vec<(&'static str, usize, &'t str)> {
-    let mut out: Vec<(&'static str, usize, &str)> = Vec::new();
-    if let Some(h) = s.headline {
-        out.push(("headline", h, &texts[h].headline));
-    }
-    out.extend(
-        s.takeaways
-            .iter()
-            .map(|&i| ("takeaway", i, texts[i].takeaway.as_str())),
-    );
-    for (_, idx) in &s.sections {
-        out.extend(idx.iter().map(|&i| ("body", i, texts[i].text.as_str())));
-    }
-    out.extend(
-        s.caveats
-            .iter()
-            .map(|&i| ("caveat", i, texts[i].text.as_str())),
-    );
-    for &i in &s.watch {
-        if let Some(w) = &texts[i].watch {
-            out.push(("watch", i, w.as_str()));
+        }));
+        let fail = |mismatch: Mismatch| Error::FactCheck {
+            date: self.date,
+            rule: f.rule.id.clone(),
+            location: format!("{}:{}", f.rule.path.display(), f.rule.line),
+            mismatch,
+        };
+        if let Some(d) = date_after(text, self.date) {
+            return Err(fail(Mismatch {
+                claim: d,
+                text: text.to_string(),
+                why: "a date after the brief's own".into(),
+            }));
         }
+        check(text, &facts, literals, &masks, self.bands).map_err(fail)
     }
-    out
-}
 
-/// Checks every printed text of the selection.
-pub fn findings(
-    s: &Selection,
-    texts: &[FindingText],
-    names: &BTreeMap<String, String>,
-    bands: Bands,
-    date: NaiveDate,
-) -> Result<Tally, Error> {
-    let mut tally = Tally::default();
-    for (_, i, text) in printed(s, texts) {
-        tally += one(&s.kept[i], text, &texts[i].literals, names, bands, date)?;
+    /// Checks every printed text of the brief.
+    pub fn printed(
+        &self,
+        printed: &[Printed],
+        kept: &[Finding],
+        texts: &[FindingText],
+        shown: &[BTreeMap<String, Value>],
+        spans: &[BTreeMap<String, usize>],
+    ) -> Result<Tally, Error> {
+        let mut tally = Tally::default();
+        for p in printed {
+            let i = p.finding;
+            tally += self.one(&kept[i], &p.text, &texts[i].literals, &shown[i], &spans[i])?;
+        }
+        Ok(tally)
     }
-    Ok(tally)
+
+    /// Checks a data note.
+    pub fn note(&self, f: &Finding, text: &str) -> Result<Tally, Error> {
+        self.one(f, text, "", &f.facts, &BTreeMap::new())
+    }
 }
 
 /// Checks every table cell against its value.
@@ -114,7 +112,11 @@ pub fn table(table: &Table, ctx: &TableCtx, bands: Bands, date: NaiveDate) -> Re
                 Value::Text(s) => vec![s.as_str()],
                 _ => vec![],
             };
-            let fact = Fact { value, kind: *kind };
+            let fact = Fact {
+                value,
+                kind: *kind,
+                span: 1,
+            };
             let one =
                 check(cell, &[fact], "", &masks, bands).map_err(|mismatch| Error::FactCheck {
                     date,

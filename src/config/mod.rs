@@ -15,7 +15,7 @@ use serde::Deserialize;
 mod daily;
 mod style;
 pub use daily::{Daily, Email, Smtp, Tls};
-pub use style::{Band, Bands, Budget, Style};
+pub use style::{Band, Bands, Budget, Holdings, OldHoldings, Style};
 
 /// Everything that can be wrong with a run file.
 #[derive(Debug, thiserror::Error)]
@@ -188,14 +188,22 @@ struct RawSource {
     as_of: Option<NaiveDate>,
     note: Option<String>,
     stale_after: Option<u32>,
+    short: Option<String>,
+    #[serde(default)]
+    generic: Vec<String>,
 }
 
 /// A named group of tickers, such as the largest tech names.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
-    /// How prose names it ("the Magnificent Seven").
+    /// How prose names it at first mention ("the Magnificent Seven (Apple, ...)").
     pub name: String,
+    /// How prose names it afterwards (default: the name without its parenthesis).
+    pub short: Option<String>,
+    /// Other names for later mentions.
+    #[serde(default)]
+    pub generic: Vec<String>,
     /// Its tickers as the holdings files write them.
     pub tickers: Vec<String>,
 }
@@ -205,8 +213,14 @@ pub struct Group {
 pub struct Source {
     /// Short symbol used in rules, e.g. `IWM`.
     pub symbol: String,
-    /// Display name used in prose, e.g. "Russell 2000 (IWM)".
+    /// Display name, used in full at the first mention and in the table, e.g.
+    /// "Russell 2000 (IWM)".
     pub name: String,
+    /// How prose names it after the first mention (default: the name without its
+    /// parenthesis, after "the": "the Russell 2000").
+    pub short: Option<String>,
+    /// Other names for later mentions ("small caps"); defaults by universe name.
+    pub generic: Vec<String>,
     /// Files, resolved against the run file's folder (several only for holdings snapshots).
     pub files: Vec<PathBuf>,
     /// How the files are written.
@@ -332,6 +346,8 @@ impl RunConfig {
                 as_of: s.as_of,
                 note: s.note,
                 stale_after: s.stale_after,
+                short: s.short,
+                generic: s.generic,
             });
         }
         if !sources.iter().any(|s| s.role == Role::Index) {

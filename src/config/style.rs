@@ -18,6 +18,20 @@ pub struct Band {
     pub sharp: f64,
 }
 
+impl Band {
+    /// The band for a move over `sessions` trading days: moves add up roughly like a random
+    /// walk, so every size scales by the square root of the span ("tumbled" is 2% in a
+    /// session, about 9% over a month).
+    pub fn over(self, sessions: usize) -> Band {
+        let k = (sessions.max(1) as f64).sqrt();
+        Band {
+            flat: self.flat * k,
+            slight: self.slight * k,
+            sharp: self.sharp * k,
+        }
+    }
+}
+
 /// Magnitude bands for percent moves and for basis-point moves.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -70,6 +84,36 @@ impl Default for Budget {
     }
 }
 
+/// What a brief does with a holdings figure whose snapshot is older than `max_age_days`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OldHoldings {
+    /// Print it, in a sentence that dates the snapshot (the shipped texts do, in the past
+    /// tense), and date the table row.
+    Dated,
+    /// Leave the finding and the table row out.
+    Omit,
+}
+
+/// How old a holdings snapshot may be before a brief treats it as history.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Holdings {
+    /// Calendar days from the snapshot to the brief's date.
+    pub max_age_days: i64,
+    /// `dated` or `omit`.
+    pub older: OldHoldings,
+}
+
+impl Default for Holdings {
+    fn default() -> Self {
+        Holdings {
+            max_age_days: 31,
+            older: OldHoldings::Dated,
+        }
+    }
+}
+
 /// The `style:` block of the run file.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -78,6 +122,8 @@ pub struct Style {
     pub budget: Budget,
     /// Direction-word bands.
     pub bands: Bands,
+    /// What to do with old holdings snapshots.
+    pub holdings: Holdings,
     /// Tags every brief's front matter carries, before the tags of its sections.
     pub tags: Vec<String>,
     /// The closing line of the email formats.
@@ -89,6 +135,7 @@ impl Default for Style {
         Style {
             budget: Budget::default(),
             bands: Bands::default(),
+            holdings: Holdings::default(),
             tags: vec!["markets".into()],
             disclaimer: "This brief is generated from market data for information only. \
                          It describes the past and is not investment advice."
@@ -114,6 +161,12 @@ impl Style {
                     ),
                 ));
             }
+        }
+        if self.holdings.max_age_days < 0 {
+            return Some((
+                "max_age_days:",
+                "style holdings: max_age_days cannot be negative".into(),
+            ));
         }
         let b = &self.budget;
         if b.per_section == 0 || b.total == 0 {

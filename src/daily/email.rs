@@ -22,7 +22,7 @@ pub struct ChartRef {
 
 #[derive(Serialize)]
 struct SectionHtml {
-    title: &'static str,
+    title: String,
     paragraphs: Vec<String>,
 }
 
@@ -49,6 +49,7 @@ struct EmailCtx<'a> {
     date: String,
     plain_headline: String,
     headline: String,
+    lead: String,
     takeaways: Vec<String>,
     sections: Vec<SectionHtml>,
     columns: Vec<String>,
@@ -85,10 +86,11 @@ pub fn html(
         date: crate::narrative::filters::date(brief.data_as_of, config.locale),
         plain_headline: crate::output::unescape_markdown(&b.headline),
         headline: inline(&b.headline),
+        lead: inline(&b.lead),
         takeaways: all(&b.takeaways),
         sections: (b.sections.iter())
             .map(|s| SectionHtml {
-                title: s.title,
+                title: s.title.clone(),
                 paragraphs: all(&s.paragraphs),
             })
             .collect(),

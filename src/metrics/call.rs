@@ -49,6 +49,9 @@ pub const FUNCTIONS: &[&str] = &[
     "count(rule, window)",
     "streak|streak_weeks|first_since|episodes|last_episode(rule)",
     "faded|episode_at(rule, metric, Nd)",
+    "similar(rule, metric, pct)",
+    "similar_faded(rule, metric, pct, Nd)",
+    "band_low|band_high(metric, pct)",
     "share_above_sma|members_counted|share_at_high|share_at_low|median_from_high(index, days)",
     "advancers|decliners(index)",
     "top_weight|top_weight_change(index, n)",
@@ -90,9 +93,11 @@ fn arity(name: &str) -> Option<usize> {
         | "most_extreme_since" | "count" | "share_above_sma" | "members_counted"
         | "share_at_high" | "share_at_low" | "median_from_high" | "top_weight"
         | "top_weight_change" | "group_weight" | "sector_weight" | "yield_change" | "curve"
-        | "actual" | "expected" | "surprise" | "event_date" => 2,
-        "spread" | "multiple" | "move_start" | "move_days" | "faded" | "episode_at" => 3,
-        "move_return" => 4,
+        | "actual" | "expected" | "surprise" | "event_date" | "band_low" | "band_high" => 2,
+        "spread" | "multiple" | "move_start" | "move_days" | "faded" | "episode_at" | "similar" => {
+            3
+        }
+        "move_return" | "similar_faded" => 4,
         _ => return None,
     })
 }
@@ -171,6 +176,9 @@ impl Metric {
             }
             "faded" => M::Faded(a.rule(0)?, a.metric(1)?, a.days(2)?),
             "episode_at" => M::EpisodeAt(a.rule(0)?, a.metric(1)?, a.whole(2, true)?),
+            "similar" => M::Similar(a.rule(0)?, a.metric(1)?, a.percent(2)?),
+            "similar_faded" => M::SimilarFaded(a.rule(0)?, a.metric(1)?, a.percent(2)?, a.days(3)?),
+            "band_low" | "band_high" => M::Band(a.metric(0)?, a.percent(1)?, name == "band_high"),
             "share_above_sma" | "members_counted" | "share_at_high" | "share_at_low"
             | "median_from_high" => {
                 let b = match name {
@@ -281,6 +289,15 @@ impl Args<'_> {
         match w.strip_suffix('d').unwrap_or(w).parse::<usize>() {
             Ok(n) if n > 0 || zero => Ok(n),
             _ => Err(format!("'{w}' is not a positive whole number").into()),
+        }
+    }
+
+    /// A band's half-width in percent of today's value, 1 to 99.
+    fn percent(&self, i: usize) -> Result<usize, CallError> {
+        let w = self.word(i)?;
+        match w.trim_end_matches('%').parse::<usize>() {
+            Ok(n) if (1..100).contains(&n) => Ok(n),
+            _ => Err(format!("'{w}' is not a band in percent (1 to 99)").into()),
         }
     }
 

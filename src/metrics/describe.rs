@@ -96,6 +96,19 @@ impl Metric {
                 "[{}] {n} trading days after the start of the last earlier episode of rule '{r}'",
                 m.describe()
             ),
+            M::Similar(r, m, p) => format!(
+                "earlier episodes of rule '{r}' in which [{}] came within {p}% of today's value",
+                m.describe()
+            ),
+            M::SimilarFaded(r, m, p, n) => format!(
+                "of the earlier episodes of rule '{r}' in which [{}] came within {p}% of today's value, those in which it fell below half of that within {n} trading days",
+                m.describe()
+            ),
+            M::Band(m, p, high) => format!(
+                "[{}] {} {p}%",
+                m.describe(),
+                if *high { "plus" } else { "less" }
+            ),
             M::Breadth(b, s, n) => match b {
                 Breadth::AboveSma => format!("percent of {s} members closing above their {n}-day average"),
                 Breadth::Counted => format!("{s} members with at least {n} days of prices"),

@@ -18,7 +18,7 @@ pub const EPISODE_GAP: usize = 5;
 pub fn column(frame: &MetricFrame, held: &DataFrame, m: &Metric) -> PolarsResult<Vec<Option<f64>>> {
     let rule = match m {
         Metric::Count(r, _) | Metric::History(_, r) | Metric::Faded(r, ..) => r,
-        Metric::EpisodeAt(r, ..) => r,
+        Metric::EpisodeAt(r, ..) | Metric::Similar(r, ..) | Metric::SimilarFaded(r, ..) => r,
         _ => unreachable!("history only"),
     };
     let h: Vec<bool> = held
@@ -61,9 +61,10 @@ pub fn column(frame: &MetricFrame, held: &DataFrame, m: &Metric) -> PolarsResult
         _ => {
             let starts = episode_starts(&h);
             let inner = match m {
-                Metric::Faded(_, inner, _) | Metric::EpisodeAt(_, inner, _) => {
-                    frame.numbers(inner)?
-                }
+                Metric::Faded(_, inner, _)
+                | Metric::EpisodeAt(_, inner, _)
+                | Metric::Similar(_, inner, _)
+                | Metric::SimilarFaded(_, inner, _, _) => frame.numbers(inner)?,
                 _ => Vec::new(),
             };
             // Earlier episodes on day t: those that started before t's own episode.
@@ -83,6 +84,14 @@ pub fn column(frame: &MetricFrame, held: &DataFrame, m: &Metric) -> PolarsResult
                         .map(|s| s + n)
                         .filter(|&i| i <= t)
                         .and_then(|i| inner[i]),
+                    Metric::Similar(_, _, p) => {
+                        let anchors = similar(&h, &inner, earlier, starts[k], t, *p);
+                        anchors.map(|a| a.len() as f64)
+                    }
+                    Metric::SimilarFaded(_, _, p, n) => {
+                        let anchors = similar(&h, &inner, earlier, starts[k], t, *p);
+                        anchors.map(|a| faded(&inner, &a, *n, t) as f64)
+                    }
                     _ => unreachable!("episode metrics"),
                 };
             }
@@ -132,8 +141,8 @@ fn episode_starts(h: &[bool]) -> Vec<usize> {
     starts
 }
 
-/// How many of the episodes starting at `starts` saw `v`, `n` days in (and no later than
-/// `today`), below half of its positive value at the start.
+/// How many of the days `starts` (episodes' starts, or the days they came within a band) saw
+/// `v`, `n` days later (and no later than `today`), below half of its positive value then.
 fn faded(v: &[Option<f64>], starts: &[usize], n: usize, today: usize) -> usize {
     starts
         .iter()
@@ -143,6 +152,32 @@ fn faded(v: &[Option<f64>], starts: &[usize], n: usize, today: usize) -> usize {
             _ => false,
         })
         .count()
+}
+
+/// For each earlier episode (starting at `earlier`, the current one at `current`), the first
+/// day on which `v` came within `pct`% of its value on day `t`, if it did; `None` when `v` has
+/// no value on `t`.
+fn similar(
+    h: &[bool],
+    v: &[Option<f64>],
+    earlier: &[usize],
+    current: usize,
+    t: usize,
+    pct: usize,
+) -> Option<Vec<usize>> {
+    let today = v[t]?;
+    let k = today.abs() * pct as f64 / 100.0;
+    let (lo, hi) = (today - k, today + k);
+    let ends: Vec<usize> = earlier.iter().skip(1).copied().chain([current]).collect();
+    Some(
+        earlier
+            .iter()
+            .zip(ends)
+            .filter_map(|(&s, e)| {
+                (s..e).find(|&i| h[i] && v[i].is_some_and(|x| lo <= x && x <= hi))
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -221,5 +256,51 @@ mod tests {
         assert_eq!(at[7], Some(0.5), "one day after row 0");
         let faded = col(&frame, &h, Metric::Faded("r".into(), Box::new(s), 1));
         assert_eq!(faded[7], Some(1.0), "3.0 fell to 0.5, below half");
+    }
+
+    #[test]
+    fn similar_episodes_are_those_that_came_within_the_band() {
+        // Episodes (gaps of more than five days apart) start at rows 0, 10 and 20; today is
+        // row 21, in the third, with the value 10.
+        let mut v = vec![0.0; 22];
+        v[..3].copy_from_slice(&[4.0, 9.0, 3.0]);
+        v[10..13].copy_from_slice(&[20.0, 30.0, 2.0]);
+        v[20..].copy_from_slice(&[6.0, 10.0]);
+        let mut h = vec![0u8; 22];
+        for i in [0, 1, 2, 10, 11, 12, 20, 21] {
+            h[i] = 1;
+        }
+        let f = frame_of(&[("x", v.clone())]);
+        let mut frame = f.clone();
+        let x = Metric::Close("X".into());
+        frame
+            .push(&x, v.iter().map(|x| Some(*x)).collect())
+            .unwrap();
+        let held = held(&h);
+        let similar = col(
+            &frame,
+            &held,
+            Metric::Similar("r".into(), Box::new(x.clone()), 25),
+        );
+        // Band 7.5..12.5: the first episode reached 9 (row 1); the second jumped from 20 to
+        // 30, then 2, and never was within it; today's own episode does not count.
+        assert_eq!(similar[21], Some(1.0));
+        let wide = col(
+            &frame,
+            &held,
+            Metric::Similar("r".into(), Box::new(x.clone()), 99),
+        );
+        assert_eq!(wide[21], Some(2.0), "0.1..19.9 takes row 0 and row 12");
+        let faded = col(
+            &frame,
+            &held,
+            Metric::SimilarFaded("r".into(), Box::new(x), 25, 1),
+        );
+        assert_eq!(
+            faded[21],
+            Some(1.0),
+            "9 at row 1, then 3 at row 2: below half"
+        );
+        assert_eq!(similar[5], None, "defined only on days the rule holds");
     }
 }

@@ -215,6 +215,15 @@ pub enum Metric {
     Faded(String, Box<Metric>, usize),
     /// The metric N days after the start of the rule's most recent earlier episode.
     EpisodeAt(String, Box<Metric>, usize),
+    /// Earlier episodes of the rule in which the metric came within ±pct% of today's value:
+    /// the base rate of leads "of this size".
+    Similar(String, Box<Metric>, usize),
+    /// Of those, how many saw the metric, N days after it first came within that band, below
+    /// half of what it was then.
+    SimilarFaded(String, Box<Metric>, usize, usize),
+    /// Today's value of the metric less pct% (`false`) or plus pct% (`true`): the band that
+    /// [`Metric::Similar`] uses, for the text to state.
+    Band(Box<Metric>, usize, bool),
     /// Breadth of a members source over N days.
     Breadth(Breadth, String, usize),
     /// Summed weight of the N largest holdings, percent.
@@ -284,6 +293,8 @@ impl Metric {
             M::MoveStart(..) | M::MostExtremeSince(..) | M::HoldingsDate(_) => Kind::Date,
             M::PreviousHoldingsDate(_) => Kind::Date,
             M::MoveDays(..) | M::DaysSince(_) | M::Count(..) | M::Faded(..) => Kind::Count,
+            M::Similar(..) | M::SimilarFaded(..) => Kind::Count,
+            M::Band(m, _, _) => m.kind(),
             M::Turn(Turn::PeakDate | Turn::TroughDate, ..) => Kind::Date,
             M::Turn(Turn::Peak | Turn::Trough, ..) => Kind::Level,
             M::Turn(..) => Kind::Return,
@@ -337,7 +348,10 @@ impl Metric {
             | M::MostExtremeSince(m, _)
             | M::DaysSince(m)
             | M::Faded(_, m, _)
-            | M::EpisodeAt(_, m, _) => m.with_inputs(),
+            | M::EpisodeAt(_, m, _)
+            | M::Similar(_, m, _)
+            | M::SimilarFaded(_, m, _, _)
+            | M::Band(m, _, _) => m.with_inputs(),
             M::YieldChange(s, _) => vec![M::Yield(s.clone())],
             M::Curve(a, b) => vec![M::Yield(a.clone()), M::Yield(b.clone())],
             _ => vec![],
@@ -346,12 +360,88 @@ impl Metric {
         out
     }
 
+    /// The data sources this metric's values come from (not counting other rules' days).
+    pub fn sources(&self) -> Vec<&str> {
+        use Metric as M;
+        match self {
+            M::Close(s) | M::Return(s, _) | M::Turn(_, s, _) => vec![s],
+            M::Spread(a, b, _)
+            | M::Multiple(a, b, _)
+            | M::Ratio(a, b)
+            | M::MoveStart(a, b, _)
+            | M::MoveDays(a, b, _)
+            | M::Curve(a, b) => vec![a, b],
+            M::MoveReturn(x, a, b, _) => vec![x, a, b],
+            M::Stat(_, m, _)
+            | M::Ago(m, _)
+            | M::Change(m, _)
+            | M::PctChange(m, _)
+            | M::MostExtremeSince(m, _)
+            | M::DaysSince(m)
+            | M::Faded(_, m, _)
+            | M::EpisodeAt(_, m, _)
+            | M::Similar(_, m, _)
+            | M::SimilarFaded(_, m, _, _)
+            | M::Band(m, _, _) => m.sources(),
+            M::Count(..) | M::History(..) => vec![],
+            M::Breadth(_, s, _)
+            | M::TopWeight(s, _)
+            | M::TopWeightChange(s, _)
+            | M::GroupWeight(s, _, _)
+            | M::Hhi(s)
+            | M::EffectiveN(s)
+            | M::SectorWeight(s, _)
+            | M::LargestSector(s)
+            | M::LargestSectorWeight(s)
+            | M::HoldingsDate(s)
+            | M::PreviousHoldingsDate(s)
+            | M::Valuation(_, s)
+            | M::Yield(s)
+            | M::YieldChange(s, _)
+            | M::Event(_, s, _) => vec![s],
+        }
+    }
+
+    /// The holdings source a figure is read from, if it is a holdings figure.
+    pub fn holdings(&self) -> Option<&str> {
+        use Metric as M;
+        match self {
+            M::TopWeight(s, _)
+            | M::TopWeightChange(s, _)
+            | M::GroupWeight(s, _, _)
+            | M::Hhi(s)
+            | M::EffectiveN(s)
+            | M::SectorWeight(s, _)
+            | M::LargestSector(s)
+            | M::LargestSectorWeight(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The window a figure is measured over, if it has one.
+    pub fn window(&self) -> Option<Window> {
+        use Metric as M;
+        match self {
+            M::Return(_, w)
+            | M::Spread(_, _, w)
+            | M::Multiple(_, _, w)
+            | M::YieldChange(_, w)
+            | M::Change(_, w)
+            | M::PctChange(_, w)
+            | M::Count(_, w) => Some(*w),
+            _ => None,
+        }
+    }
+
     /// The rules whose boolean series this metric reads, directly or through inner metrics.
     pub fn rules(&self) -> Vec<&str> {
         use Metric as M;
         match self {
             M::Count(r, _) | M::History(_, r) => vec![r.as_str()],
-            M::Faded(r, m, _) | M::EpisodeAt(r, m, _) => {
+            M::Faded(r, m, _)
+            | M::EpisodeAt(r, m, _)
+            | M::Similar(r, m, _)
+            | M::SimilarFaded(r, m, _, _) => {
                 let mut v = m.rules();
                 v.push(r.as_str());
                 v
@@ -361,7 +451,8 @@ impl Metric {
             | M::Change(m, _)
             | M::PctChange(m, _)
             | M::MostExtremeSince(m, _)
-            | M::DaysSince(m) => m.rules(),
+            | M::DaysSince(m)
+            | M::Band(m, _, _) => m.rules(),
             _ => vec![],
         }
     }
@@ -446,6 +537,12 @@ impl fmt::Display for Metric {
             M::History(h, r) => write!(f, "{}({r})", hist_name(*h)),
             M::Faded(r, m, n) => write!(f, "faded({r}, {m}, {n}d)"),
             M::EpisodeAt(r, m, n) => write!(f, "episode_at({r}, {m}, {n}d)"),
+            M::Similar(r, m, p) => write!(f, "similar({r}, {m}, {p})"),
+            M::SimilarFaded(r, m, p, n) => write!(f, "similar_faded({r}, {m}, {p}, {n}d)"),
+            M::Band(m, p, high) => {
+                let side = if *high { "band_high" } else { "band_low" };
+                write!(f, "{side}({m}, {p})")
+            }
             M::Breadth(b @ (Breadth::Advancers | Breadth::Decliners), s, _) => {
                 write!(f, "{}({s})", breadth_name(*b))
             }

@@ -24,6 +24,7 @@ pub use call::{CallError, FUNCTIONS};
 pub use metric::{
     Breadth, EventField, Hist, Kind, Lookback, Metric, Stat, Turn, Valuation, Window,
 };
+pub use windows::spans as window_spans;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -157,13 +158,17 @@ impl MetricFrame {
             | Metric::Change(..)
             | Metric::PctChange(..)
             | Metric::MostExtremeSince(..)
-            | Metric::DaysSince(_) => stats::column(self, m)?,
-            Metric::Count(..) | Metric::History(..) | Metric::Faded(..) | Metric::EpisodeAt(..) => {
-                match held {
-                    Some(held) => history::column(self, held, m)?,
-                    None => return Ok(false),
-                }
-            }
+            | Metric::DaysSince(_)
+            | Metric::Band(..) => stats::column(self, m)?,
+            Metric::Count(..)
+            | Metric::History(..)
+            | Metric::Faded(..)
+            | Metric::EpisodeAt(..)
+            | Metric::Similar(..)
+            | Metric::SimilarFaded(..) => match held {
+                Some(held) => history::column(self, held, m)?,
+                None => return Ok(false),
+            },
             Metric::YieldChange(..) | Metric::Curve(..) => rates::derived(self, m)?,
             _ => return Ok(false),
         };

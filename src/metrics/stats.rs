@@ -18,7 +18,8 @@ pub fn column(frame: &MetricFrame, m: &Metric) -> PolarsResult<Vec<Option<f64>>>
         | Metric::Change(i, _)
         | Metric::PctChange(i, _)
         | Metric::MostExtremeSince(i, _)
-        | Metric::DaysSince(i) => i,
+        | Metric::DaysSince(i)
+        | Metric::Band(i, _, _) => i,
         _ => unreachable!("statistics only"),
     };
     let v = frame.numbers(inner)?;
@@ -38,6 +39,10 @@ pub fn column(frame: &MetricFrame, m: &Metric) -> PolarsResult<Vec<Option<f64>>>
             windows::over(&v, &windows::spans(&frame.calendar, *w), |e, b| {
                 (b != 0.0).then(|| (e / b - 1.0) * 100.0)
             })
+        }
+        Metric::Band(_, p, high) => {
+            let k = if *high { 1.0 } else { -1.0 } * *p as f64 / 100.0;
+            v.iter().map(|x| x.map(|x| x + k * x.abs())).collect()
         }
         Metric::MostExtremeSince(_, high) => previous_at_least(&v, *high)
             .iter()

@@ -15,8 +15,10 @@ use chrono::{Datelike, NaiveDate};
 use regex::{Captures, Regex};
 use serde::Serialize;
 
+pub mod arithmetic;
+
 use super::filters::numbers::{FRACTIONS, FRACTION_TOLERANCE};
-use super::filters::words::{DOWN_WORDS, FLAT_WORDS, ORDINALS, UP_WORDS};
+use super::filters::words::{size_band, verb_band, DOWN_WORDS, FLAT_WORDS, ORDINALS, UP_WORDS};
 use crate::config::Bands;
 use crate::metrics::{Kind, Value};
 
@@ -27,6 +29,9 @@ pub struct Fact<'a> {
     pub value: &'a Value,
     /// How its numbers read (percent, points, basis points...).
     pub kind: Kind,
+    /// The sessions its window spans (1 for a figure without a window): a direction word's
+    /// intensity is judged on that scale.
+    pub span: usize,
 }
 
 /// What the fact check verified.
@@ -44,6 +49,8 @@ pub struct Tally {
     pub directions: usize,
     /// Figures written by the template itself.
     pub literals: usize,
+    /// Gaps, multiples and changes whose printed parts were added up.
+    pub sums: usize,
 }
 
 impl std::ops::AddAssign for Tally {
@@ -54,6 +61,7 @@ impl std::ops::AddAssign for Tally {
         self.dates += o.dates;
         self.directions += o.directions;
         self.literals += o.literals;
+        self.sums += o.sums;
     }
 }
 
@@ -125,8 +133,18 @@ static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid")
 });
 
+/// Direction words without a size of their own: their figure's sign is checked, not its band.
+const PLAIN_UP: [&str; 2] = ["up", "gained"];
+const PLAIN_DOWN: [&str; 2] = ["down", "lost"];
+
 static DIRECTION: LazyLock<Regex> = LazyLock::new(|| {
-    let words: Vec<&str> = UP_WORDS.iter().chain(&DOWN_WORDS).copied().collect();
+    let mut words: Vec<&str> = (UP_WORDS.iter().chain(&DOWN_WORDS))
+        .flat_map(|w| w.iter())
+        .chain(PLAIN_UP.iter().chain(&PLAIN_DOWN))
+        .copied()
+        .collect();
+    // Longest first, so that "edged up" is read whole, not as "up".
+    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
     Regex::new(&format!(r"\b(?:{}|{FLAT_WORDS})\b", words.join("|"))).expect("valid")
 });
 
@@ -401,7 +419,10 @@ pub fn check(
         });
         if by_fact {
             tally.numbers += 1;
-        } else if literal_claims.contains(&c.raw) {
+        } else if literal_claims
+            .iter()
+            .any(|l| l.eq_ignore_ascii_case(&c.raw))
+        {
             tally.literals += 1;
         } else {
             return Err(fail(
@@ -419,7 +440,7 @@ pub fn check(
                 } else {
                     bands.percent
                 };
-                numeric(f.value).is_some_and(|v| v.abs() < band.flat)
+                numeric(f.value).is_some_and(|v| v.abs() < band.over(f.span).flat)
             });
             if !flat {
                 return Err(fail(word, "no fact of this finding is that small".into()));
@@ -432,7 +453,15 @@ pub fn check(
         let Some(c) = found.iter().find(|c| c.start == m.end() + gap) else {
             continue;
         };
-        let sign = if UP_WORDS.contains(&word) { 1.0 } else { -1.0 };
+        let up = verb_band(word).is_some_and(|(up, _)| up) || PLAIN_UP.contains(&word);
+        let sign = if up { 1.0 } else { -1.0 };
+        let digits: Vec<char> = c.raw.chars().filter(char::is_ascii_digit).collect();
+        if !digits.is_empty() && digits.iter().all(|d| *d == '0') {
+            return Err(fail(
+                &format!("{word} {}", c.raw),
+                "a direction word on a figure that prints as zero (write \"flat\")".into(),
+            ));
+        }
         if !supported(c, sign) {
             let dir = if sign > 0.0 { "rise" } else { "fall" };
             return Err(fail(
@@ -440,9 +469,71 @@ pub fn check(
                 format!("no fact of this finding is a {dir} of that size"),
             ));
         }
+        // A graded verb must fit the size of the move over its own window.
+        if let Some((_, size)) = verb_band(word) {
+            let fits = facts.iter().any(|f| {
+                numeric(f.value).is_some_and(|v| {
+                    let band = if f.kind == Kind::BasisPoints {
+                        bands.bp
+                    } else {
+                        bands.percent
+                    };
+                    c.test.holds(v, f.kind) && size_band(v, band.over(f.span)) == Some(size)
+                })
+            });
+            if !fits {
+                return Err(fail(
+                    &format!("{word} {}", c.raw),
+                    "the verb does not fit the size of this move over its window".into(),
+                ));
+            }
+        }
         tally.directions += 1;
     }
+    tally.sums = arithmetic::check(&masked).map_err(|m| Mismatch {
+        text: text.to_string(),
+        ..m
+    })?;
     Ok(tally)
+}
+
+/// The numbers `text` prints, as written, sorted.
+pub fn printed_numbers(text: &str) -> Vec<String> {
+    static DIGITS: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\d[\d,]*(?:\.\d+)?").expect("valid"));
+    let mut v: Vec<String> = DIGITS
+        .find_iter(text)
+        .map(|m| m.as_str().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+/// The first date in `text` (either locale's style, or ISO) that is after `day`.
+pub fn date_after(text: &str, day: NaiveDate) -> Option<String> {
+    static ISO: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\b(\d{4})-(\d{2})-(\d{2})\b").expect("valid"));
+    for c in ISO.captures_iter(text) {
+        let d = NaiveDate::parse_from_str(&c[0], "%Y-%m-%d").ok();
+        if d.is_some_and(|d| d > day) {
+            return Some(c[0].to_string());
+        }
+    }
+    for re in DATES.iter() {
+        for c in re.captures_iter(text) {
+            let field = |k: &str| c.name(k).and_then(|m| m.as_str().parse::<u32>().ok());
+            let Some(month) = MONTHS.iter().position(|m| *m == &c["m"]) else {
+                continue;
+            };
+            let Some(year) = field("y") else { continue };
+            let first =
+                NaiveDate::from_ymd_opt(year as i32, month as u32 + 1, field("d").unwrap_or(1));
+            if first.is_some_and(|d| d > day) {
+                return Some(c[0].to_string());
+            }
+        }
+    }
+    None
 }
 
 /// A plain four-digit number may be the year of a date fact ("since 2008").

@@ -8,9 +8,9 @@ use serde::Serialize;
 pub struct SectionCtx {
     /// Section key, e.g. `performance`.
     pub key: String,
-    /// Heading, e.g. "Performance".
-    pub title: &'static str,
-    /// One paragraph per finding, strongest first.
+    /// Heading, e.g. "Performance and rotation".
+    pub title: String,
+    /// Paragraphs, each the findings on one subject joined.
     pub paragraphs: Vec<String>,
 }
 
@@ -41,9 +41,11 @@ pub struct SourceCtx {
     pub files: String,
     /// "data to" or "holdings as of".
     pub coverage: &'static str,
-    /// Last date, ISO.
+    /// The last date of its data the brief used, ISO: the brief's date or earlier.
     pub last_date: String,
-    /// The run file's note on this source's limits.
+    /// Monthly figures: the date is a month.
+    pub monthly: bool,
+    /// The run file's note on this source's limits, and the brief's notes about its data.
     pub note: Option<String>,
 }
 
@@ -58,6 +60,8 @@ pub struct BriefCtx {
     pub data_as_of: String,
     /// The headline.
     pub headline: String,
+    /// The lead paragraph: the day's story in two to four sentences.
+    pub lead: String,
     /// Key takeaway lines.
     pub takeaways: Vec<String>,
     /// Body sections in print order.
@@ -89,6 +93,37 @@ pub struct PageCtx {
     pub body: String,
     /// The run file's disclaimer.
     pub disclaimer: String,
+}
+
+/// The heading a rule's section prints under: rotation shares one with performance, as
+/// market pieces write "performance and rotation".
+pub fn heading_of(section: &str) -> &str {
+    match section {
+        "rotation" => "performance",
+        other => other,
+    }
+}
+
+/// The title of a heading holding findings of `sections`: each section's own title, joined
+/// ("Performance and rotation"), so a title never names what is not there.
+pub fn heading_title(sections: &[&str]) -> String {
+    let order = |s: &&str| crate::rules::SECTIONS.iter().position(|x| x == s);
+    let mut sections = sections.to_vec();
+    sections.sort_by_key(order);
+    let mut titles: Vec<&str> = Vec::new();
+    for t in sections.iter().map(|s| section_title(s)) {
+        if !titles.contains(&t) {
+            titles.push(t);
+        }
+    }
+    match titles.as_slice() {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [first, rest @ ..] => {
+            let rest: Vec<String> = rest.iter().map(|t| t.to_lowercase()).collect();
+            format!("{first} and {}", rest.join(" and "))
+        }
+    }
 }
 
 /// The heading of a section.

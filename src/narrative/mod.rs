@@ -6,12 +6,18 @@
 //! stops the run before any data is read into a brief, with the file and line named.
 
 pub mod check;
+pub mod connect;
 pub mod context;
 pub mod filters;
 mod locate;
+pub mod plan;
+pub mod refer;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use serde::Serialize;
 use tera::{Context, Tera};
@@ -134,6 +140,11 @@ pub struct FindingText {
     pub headline: String,
     /// The line for the "what to watch" close, if the rule has one.
     pub watch: Option<String>,
+    /// The clause that can close another finding's headline, if the rule has one.
+    pub clause: Option<String>,
+    /// Whether the body text's first word may go to lower case after a connective (it is a
+    /// plain word, not a name).
+    pub lowercase_ok: bool,
     /// The text of the templates used, outside their tags: figures written there by hand
     /// ("over 21 sessions") are the template's own, not facts.
     pub literals: String,
@@ -152,6 +163,8 @@ pub struct Table {
 pub struct Narrator {
     tera: Tera,
     origins: BTreeMap<String, Origin>,
+    /// For each rule, the facts its takeaway wordings print.
+    takeaway_facts: BTreeMap<String, Vec<String>>,
     /// Each template's text outside its tags: the fact check's literals, read once.
     literals: BTreeMap<String, String>,
     locale: Locale,
@@ -214,24 +227,49 @@ impl Narrator {
                 }
             }
         }
+        let takeaway_facts = (rules.rules.iter())
+            .map(|r| {
+                let mut used: Vec<String> = (0..r.takeaway.len())
+                    .filter_map(|i| {
+                        tera.get_template_variables(&wording_name(&r.id, "takeaway", i))
+                            .ok()
+                    })
+                    .flatten()
+                    .filter(|v| r.facts.contains_key(*v))
+                    .map(str::to_string)
+                    .collect();
+                used.sort();
+                used.dedup();
+                (r.id.clone(), used)
+            })
+            .collect();
         Ok(Narrator {
             tera,
             origins,
+            takeaway_facts,
             literals,
             locale,
         })
     }
 
-    /// Renders a finding's body, takeaway, headline and watch line from its facts and the
-    /// index names, in the wordings of trading day `day`.
+    /// The facts a rule's takeaway wordings print (by name).
+    pub fn takeaway_facts(&self, rule: &str) -> &[String] {
+        self.takeaway_facts.get(rule).map_or(&[], Vec::as_slice)
+    }
+
+    /// Renders a finding's body, takeaway, headline, watch line and clause from the values
+    /// its texts show (`shown`, by fact name), the sessions each fact spans (for the direction
+    /// words) and the names (markers, see [`refer`]), in the wordings of trading day `day`.
     pub fn finding(
         &self,
         f: &Finding,
+        shown: &BTreeMap<String, Value>,
+        spans: &BTreeMap<String, usize>,
         names: &BTreeMap<String, String>,
         day: usize,
     ) -> Result<FindingText, NarrativeError> {
         let mut ctx = Context::new();
-        for (k, v) in &f.facts {
+        for (k, v) in shown {
             match v {
                 Value::Number(x) => ctx.insert(k.clone(), x),
                 Value::Count(n) => ctx.insert(k.clone(), n),
@@ -240,6 +278,7 @@ impl Narrator {
             }
         }
         ctx.insert("names", names);
+        ctx.insert(SPANS, spans);
         let rule: &Rule = &f.rule;
         let mut used = Vec::new();
         let mut render = |which: &'static str, n: usize| -> Result<String, NarrativeError> {
@@ -247,9 +286,12 @@ impl Narrator {
                 (Says::Template(t), "says") => t.clone(),
                 _ => wording_name(&rule.id, which, wording_index(&rule.id, which, day, n)),
             };
-            let text = self
-                .render_ctx(&name, &ctx)
-                .map(|s| sentence_case(s.trim()))?;
+            let text = self.render_ctx(&name, &ctx)?;
+            // A clause closes another sentence: it keeps its own case.
+            let text = match which {
+                "clause" => text.trim().to_string(),
+                _ => sentence_case(text.trim()),
+            };
             used.push(name);
             Ok(text)
         };
@@ -271,16 +313,29 @@ impl Narrator {
             0 => None,
             n => Some(render("watch", n)?),
         };
+        let clause = match rule.clause.len() {
+            0 => None,
+            n => Some(render("clause", n)?.trim_end_matches('.').to_string()),
+        };
         let literals = used
             .iter()
             .filter_map(|n| self.literals.get(n).map(String::as_str))
             .collect::<Vec<_>>()
             .join("\n");
+        let texts: Vec<&str> = shown
+            .values()
+            .filter_map(|v| match v {
+                Value::Text(s) => Some(s.as_str()),
+                _ => None,
+            })
+            .collect();
         Ok(FindingText {
+            lowercase_ok: plain_start(&text, &texts),
             text,
             takeaway,
             headline,
             watch,
+            clause,
             literals,
         })
     }
@@ -374,9 +429,83 @@ pub(crate) fn template_sources(
         add("takeaway", &rule.takeaway);
         add("headline", &rule.headline);
         add("watch", &rule.watch);
+        add("clause", &rule.clause);
+    }
+    for (text, origin) in sources.values_mut() {
+        if matches!(origin, Origin::Rule(..)) {
+            *text = with_spans(text);
+        }
     }
     Ok(sources)
 }
+
+/// The context map of each fact's span in sessions, which the direction filters read.
+pub const SPANS: &str = "span_of";
+
+static DIRECTION_FILTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?P<head>\{\{-?\s*(?P<var>[A-Za-z_][A-Za-z0-9_]*)\s*\|\s*(?:moved|direction|up_down))(?:\s*\((?P<args>[^)]*)\))?",
+    )
+    .expect("a valid pattern")
+});
+
+/// A rule text whose direction filters are told the span of the fact they read:
+/// `{{ small | moved }}` becomes `{{ small | moved(span=span_of.small) }}`, so that a fall
+/// over a month is not called "tumbled" on a one-session scale.
+fn with_spans(text: &str) -> String {
+    DIRECTION_FILTER
+        .replace_all(text, |c: &regex::Captures| {
+            let args = c.name("args").map_or("", |a| a.as_str()).trim();
+            if args.contains("span") {
+                return c[0].to_string();
+            }
+            let sep = if args.is_empty() { "" } else { ", " };
+            format!("{}({args}{sep}span={SPANS}.{})", &c["head"], &c["var"])
+        })
+        .into_owned()
+}
+
+/// Whether a text starts with a plain word that may go to lower case after a connective:
+/// an initial capital followed by lower-case letters, not a name from the data.
+fn plain_start(text: &str, names: &[&str]) -> bool {
+    let word: String = text.chars().take_while(|c| c.is_alphabetic()).collect();
+    let after = text[word.len()..].chars().next();
+    let mut chars = word.chars();
+    let plain = chars.next().is_some_and(char::is_uppercase)
+        && chars.all(char::is_lowercase)
+        && !matches!(after, Some('\'' | '’' | '&' | '-'))
+        && !PROPER.contains(&word.as_str());
+    plain && !names.iter().any(|n| !n.is_empty() && text.starts_with(n))
+}
+
+/// Words that are names wherever they stand.
+const PROPER: &[&str] = &[
+    "Shiller",
+    "Herfindahl",
+    "Nasdaq",
+    "Russell",
+    "Treasury",
+    "Treasuries",
+    "Federal",
+    "Fed",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+];
 
 /// Capitalises the first letter, so a text may begin with a name that reads "the ...".
 fn sentence_case(s: &str) -> String {

@@ -6,6 +6,7 @@
 //! polars boolean expression; [`RuleSet::evaluate`] computes every rule over the whole calendar
 //! in one pass, and [`RuleSet::findings`] reads the as-of row.
 
+pub mod about;
 mod expr;
 pub mod kinds;
 mod raw;
@@ -19,6 +20,7 @@ use polars::prelude::*;
 use crate::config::RunConfig;
 use crate::metrics::{in_dependency_order, Metric, MetricFrame, Value};
 
+pub use about::{About, Family};
 pub use expr::{parse_call, Arg, Op, Operand};
 
 /// Sections of a brief, in the order they are printed.
@@ -214,8 +216,11 @@ pub struct Rule {
     pub group: Option<String>,
     /// The compiled condition.
     pub when: Condition,
-    /// Named facts, each a metric.
+    /// Named facts, each a metric (those under `maybe:` included).
     pub facts: BTreeMap<String, Metric>,
+    /// Facts a text may do without (`maybe:`): a day without their value still gives the
+    /// finding, and the texts test `{% if name is defined %}`.
+    pub maybe: BTreeSet<String>,
     /// The body text.
     pub says: Says,
     /// Wordings of a short line for the key takeaways (none: the body text is used).
@@ -224,6 +229,11 @@ pub struct Rule {
     pub headline: Vec<String>,
     /// Wordings of a line for the "what to watch" close (none: the rule adds no line).
     pub watch: Vec<String>,
+    /// Wordings of a short clause that can close another finding's headline after "as"
+    /// ("tech sells off"): none, the rule never does.
+    pub clause: Vec<String>,
+    /// What the rule is about: its subjects and their stances, its family and window.
+    pub about: About,
     /// For caveats: the sections this caveat is about. It prints only when the brief prints
     /// a finding of one of them (empty: it always may).
     pub applies_to: Vec<String>,
@@ -330,6 +340,7 @@ impl RuleSet {
             }
         }
         references::check(&mut rules, &mut skipped, &mut problems);
+        about::resolve(&mut rules);
         Ok((RuleSet { rules, skipped }, problems))
     }
 
@@ -408,6 +419,7 @@ impl RuleSet {
                     Some(v) => {
                         facts.insert(name.clone(), v);
                     }
+                    None if rule.maybe.contains(name) => {}
                     None => missing.push(format!("{name} = {metric}")),
                 }
             }

@@ -25,11 +25,14 @@ struct RawRule {
     when: RawCondition,
     #[serde(default)]
     facts: BTreeMap<String, String>,
+    #[serde(default)]
+    maybe: BTreeMap<String, String>,
     says: Option<Wording>,
     template: Option<String>,
     takeaway: Option<Wording>,
     headline: Option<Wording>,
     watch: Option<Wording>,
+    clause: Option<Wording>,
     #[serde(default)]
     applies_to: Vec<String>,
     #[serde(default)]
@@ -196,7 +199,13 @@ pub fn validate_file(
         };
         let when = condition(&raw.when, config, &mut problem);
         let mut facts = BTreeMap::new();
-        for (name, text) in &raw.facts {
+        for (name, text) in raw.facts.iter().chain(&raw.maybe) {
+            if raw.facts.contains_key(name) && raw.maybe.contains_key(name) {
+                problem(
+                    text,
+                    format!("fact '{name}' is under both facts: and maybe:").into(),
+                );
+            }
             let metric = parse_call(text)
                 .map_err(CallError::Invalid)
                 .and_then(|op| side(op, config));
@@ -218,7 +227,7 @@ pub fn validate_file(
             continue;
         }
         if let (Some(when), Some(says), true) = (when, says, clean) {
-            rules.push(Rule {
+            let mut rule = Rule {
                 id: raw.id,
                 section: raw.section,
                 priority: raw.priority,
@@ -229,6 +238,9 @@ pub fn validate_file(
                 takeaway: raw.takeaway.map_or_else(Vec::new, Wording::into_vec),
                 headline: raw.headline.map_or_else(Vec::new, Wording::into_vec),
                 watch: raw.watch.map_or_else(Vec::new, Wording::into_vec),
+                clause: raw.clause.map_or_else(Vec::new, Wording::into_vec),
+                maybe: raw.maybe.keys().cloned().collect(),
+                about: super::About::default(),
                 applies_to: raw.applies_to,
                 baseline: raw.baseline,
                 show,
@@ -245,7 +257,9 @@ pub fn validate_file(
                 ),
                 path: path.to_path_buf(),
                 line: id_line,
-            });
+            };
+            rule.about = super::about::of_rule(&rule, config);
+            rules.push(rule);
         }
     }
 }

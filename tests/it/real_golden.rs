@@ -11,7 +11,13 @@ use marketbrief::AsOf;
 use crate::real_data::data_dir;
 use crate::support::{golden, root};
 
-const DATES: [&str; 3] = ["2020-03-23", "2023-12-11", "2024-07-16"];
+const DATES: [&str; 5] = [
+    "2020-03-23",
+    "2023-06-06",
+    "2023-12-11",
+    "2024-07-16",
+    "2024-07-25",
+];
 
 #[test]
 fn eventful_real_briefs_match_the_shipped_examples_in_both_locales() {

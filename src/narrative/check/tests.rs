@@ -1,11 +1,16 @@
 use chrono::NaiveDate;
 
 use super::*;
+use crate::narrative::filters::numbers::percent_printed;
 
 fn run(text: &str, facts: &[(Value, Kind)], literal: &str) -> Result<Tally, Mismatch> {
     let facts: Vec<Fact> = facts
         .iter()
-        .map(|(value, kind)| Fact { value, kind: *kind })
+        .map(|(value, kind)| Fact {
+            value,
+            kind: *kind,
+            span: 1,
+        })
         .collect();
     let names = ["Russell 2000 (IWM)", "S&P 500 (SPY)", "10-year Treasury"];
     check(text, &facts, literal, &names, Bands::default())
@@ -27,10 +32,10 @@ fn a_true_sentence_passes_and_is_counted() {
         n(2.21, Kind::Points),
     ];
     let t = run(
-        "The Russell 2000 (IWM) rose 3.4% on the day, against +1.2% for the S&P 500 (SPY): \
+        "The Russell 2000 (IWM) surged 3.4% on the day, against +1.2% for the S&P 500 (SPY): \
          a lead of 2.2 percentage points over 21 sessions.",
         &facts,
-        " rose  on the day, against  for the : a lead of  over 21 sessions.",
+        " surged  on the day, against  for the : a lead of  over 21 sessions.",
     )
     .unwrap();
     assert_eq!(
@@ -41,7 +46,8 @@ fn a_true_sentence_passes_and_is_counted() {
             numbers: 3,
             dates: 0,
             directions: 1,
-            literals: 1
+            literals: 1,
+            sums: 1,
         }
     );
 }
@@ -143,8 +149,8 @@ impl Rng {
 }
 
 const SENTENCE: &str = "The index {{ a | moved }} on the day, against {{ b | pct(signed=true) }} \
-    for the other: a gap of {{ g | points }} ({{ g | approx(unit=\"points\") }}), \
-    {{ a | approx }} in all. The yield {{ y | moved(unit=\"bp\") }}, to {{ lvl | pct }}. \
+    for the other: a gap of {{ g | points }} ({{ g | approx(unit=\"points\") }}). \
+    That is {{ a | approx }} in all. The yield {{ y | moved(unit=\"bp\") }}, to {{ lvl | pct }}. \
     It is {{ s | share }} of the index, {{ m | times }} the other. Up {{ n | often }}, \
     the {{ n | ordinal }} day since {{ d | date }}.";
 
@@ -164,7 +170,11 @@ fn property_random_facts_render_to_sentences_the_check_accepts() {
         let facts = vec![
             ("a", n_(a, Kind::Return)),
             ("b", n_(b, Kind::Return)),
-            ("g", n_(a - b, Kind::Points)),
+            // A gap as printed from its printed parts (see `brief::shown`).
+            (
+                "g",
+                n_(percent_printed(a) - percent_printed(b), Kind::Points),
+            ),
             ("y", n_(rng.between(-40.0, 40.0), Kind::BasisPoints)),
             ("lvl", n_(rng.between(0.5, 6.0), Kind::Level)),
             ("s", n_(rng.between(0.0, 100.0).abs(), Kind::Percent)),

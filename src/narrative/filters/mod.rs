@@ -5,7 +5,7 @@
 //! | filter | gives |
 //! |---|---|
 //! | `pct(signed=false)`, `abs_pct` | `3.4%`, `+3.4%` |
-//! | `points(short=false)` | `2.1 percentage points`, `2.1 points` |
+//! | `points(short=false)` | `2.1 percentage points`, `2.1 points` (`bare=true`: `2.1`, as in "from 2.1 to 3.0 points") |
 //! | `signed(digits=1)` | `+1.2`, `-0.3` |
 //! | `bp(signed=false)` | `15 basis points`, `+15 bp` |
 //! | `level`, `ratio`, `whole` | `5,432.10`, `0.487`, `2,840` |
@@ -13,6 +13,11 @@
 //! | `share` | `about a third`, else `43.0%` |
 //! | `times(double=false)` | `roughly twice` (`roughly double`), `2.4 times` |
 //! | `moved(unit="pct")`, `direction(unit="pct")` | `rose 1.2%`, `slipped 3 basis points` (`unit="bp"`), `was little changed` |
+//! | `up_down(unit="pct")` | `up 1.2%`, `down 0.3%`, `flat` |
+//! | `rate` | a yield to two decimals: `4.29%` |
+//!
+//! The direction filters scale their bands by the square root of the fact's window in
+//! sessions (`span=`): the narrator passes it for every fact a rule text pipes into them.
 //! | `often`, `in_words`, `ordinal` | `twice`, `three`, `fifth` |
 //! | `date`, `day_month`, `month` | `July 9, 2024` / `9 July 2024`, `July 9`, `June 2023` |
 //!
@@ -28,9 +33,9 @@ use tera::{Kwargs, State, Tera, TeraResult, Value};
 use crate::config::{Bands, Locale};
 pub use dates::{date, day_month, month};
 pub use numbers::{
-    approx, basis_points, level, percent, points, ratio, share, signed, times, whole,
+    approx, basis_points, level, percent, points, rate, ratio, share, signed, times, whole,
 };
-pub use words::{british, british_template, direction, in_words, moved, often, ordinal};
+pub use words::{british, british_template, direction, in_words, moved, often, ordinal, up_down};
 
 fn number(v: &Value, filter: &str) -> TeraResult<f64> {
     match v.as_f64() {
@@ -88,13 +93,20 @@ type Filter = fn(f64, &Kwargs) -> TeraResult<String>;
 const NUMBER_FILTERS: &[(&str, Filter)] = &[
     ("pct", |x, k| Ok(percent(x, flag(k, "signed")?))),
     ("abs_pct", |x, _| Ok(percent(x.abs(), false))),
-    ("points", |x, k| Ok(points(x, flag(k, "short")?))),
+    ("points", |x, k| {
+        Ok(if flag(k, "bare")? {
+            numbers::bare(x)
+        } else {
+            points(x, flag(k, "short")?)
+        })
+    }),
     ("signed", |x, k| {
         let digits = k.get::<i64>("digits")?.unwrap_or(1);
         Ok(signed(x, digits.clamp(0, 6) as usize))
     }),
     ("bp", |x, k| Ok(basis_points(x, flag(k, "signed")?))),
     ("level", |x, _| Ok(level(x))),
+    ("rate", |x, _| Ok(rate(x))),
     ("ratio", |x, _| Ok(ratio(x))),
     ("whole", |x, _| Ok(whole(x))),
     ("approx", |x, k| {
@@ -118,24 +130,37 @@ pub fn register(tera: &mut Tera, locale: Locale, bands: Bands) {
             },
         );
     }
-    let band = move |u: &str| if u == "bp" { bands.bp } else { bands.percent };
+    // The band of a unit over the span a text passes (one session when it does not).
+    let band = move |u: &str, k: &Kwargs| -> TeraResult<crate::config::Band> {
+        let span = k.get::<i64>("span")?.unwrap_or(1).max(1) as usize;
+        Ok(if u == "bp" { bands.bp } else { bands.percent }.over(span))
+    };
+    let size = |u: &str, a: f64| match u {
+        "bp" => basis_points(a, false),
+        "points" => points(a, true),
+        _ => percent(a, false),
+    };
     tera.register_filter(
         "moved",
         move |v: Value, k: Kwargs, _: &State| -> TeraResult<String> {
             let x = number(&v, "moved")?;
             let u = unit(&k, "moved")?;
-            Ok(moved(x, band(u), |a| match u {
-                "bp" => basis_points(a, false),
-                "points" => points(a, true),
-                _ => percent(a, false),
-            }))
+            Ok(moved(x, band(u, &k)?, |a| size(u, a)))
+        },
+    );
+    tera.register_filter(
+        "up_down",
+        move |v: Value, k: Kwargs, _: &State| -> TeraResult<String> {
+            let x = number(&v, "up_down")?;
+            let u = unit(&k, "up_down")?;
+            Ok(up_down(x, band(u, &k)?, |a| size(u, a)))
         },
     );
     tera.register_filter(
         "direction",
         move |v: Value, k: Kwargs, _: &State| -> TeraResult<String> {
             let x = number(&v, "direction")?;
-            Ok(direction(x, band(unit(&k, "direction")?)).to_string())
+            Ok(direction(x, band(unit(&k, "direction")?, &k)?).to_string())
         },
     );
     tera.register_filter(
@@ -195,12 +220,12 @@ mod tests {
     fn filters_render_through_tera() {
         let cases = [
             ("{{ x | pct(signed=true) }}", 3.44, "+3.4%"),
-            ("{{ x | moved }}", -1.26, "fell 1.3%"),
+            ("{{ x | moved }}", -1.26, "dropped 1.3%"),
             ("{{ x | moved(unit=\"bp\") }}", 15.2, "rose 15 basis points"),
             (
                 "{{ x | moved(unit=\"points\") }}",
                 0.3,
-                "edged up 0.3 points",
+                "inched up 0.3 points",
             ),
             (
                 "{{ x | direction(unit=\"bp\") }}",
@@ -217,6 +242,11 @@ mod tests {
             ("{{ x | in_words }}", 3.0, "three"),
             ("{{ x | ordinal }}", 21.0, "21st"),
             ("{{ x | signed(digits=2) }}", -0.123, "-0.12"),
+            ("{{ x | moved(span=21) }}", -2.9, "declined 2.9%"),
+            ("{{ x | moved(span=21) }}", 9.8, "soared 9.8%"),
+            ("{{ x | up_down }}", 0.04, "flat"),
+            ("{{ x | up_down }}", -0.34, "down 0.3%"),
+            ("{{ x | rate }}", 4.2849, "4.28%"),
             ("{{ x | bp(signed=true) }}", 7.6, "+8 bp"),
             (
                 "{{ d | date }} / {{ d | day_month }}",

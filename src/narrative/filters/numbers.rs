@@ -68,6 +68,11 @@ pub fn points(x: f64, short: bool) -> String {
     format!("{} {unit}{plural}", grouped(r, 1))
 }
 
+/// A size without sign or unit, one decimal: `8.4` (the first end of "8.4 to 14.0 points").
+pub fn bare(x: f64) -> String {
+    grouped(round_to(x.abs(), 1), 1)
+}
+
 /// A number with its sign and `digits` decimals: `+1.2`, `-0.3`, `0.0`.
 pub fn signed(x: f64, digits: usize) -> String {
     let r = round_to(x, digits as i32);
@@ -91,6 +96,38 @@ pub fn basis_points(x: f64, signed_form: bool) -> String {
 /// An index level with thousands separators and two decimals: `5,432.10`.
 pub fn level(x: f64) -> String {
     grouped(x, 2)
+}
+
+/// A yield or rate to two decimals, as FRED publishes it: `4.29%`. Two decimals make the
+/// basis-point gap between two printed yields add up.
+pub fn rate(x: f64) -> String {
+    format!("{}%", grouped(x, 2))
+}
+
+/// The value a reader gets back from [`percent`]'s text (one decimal, whole from 100).
+pub fn percent_printed(x: f64) -> f64 {
+    let digits = if x.abs() >= 99.95 { 0 } else { 1 };
+    round_to(x, digits)
+}
+
+/// The value a reader gets back from [`rate`]'s text.
+pub fn rate_printed(x: f64) -> f64 {
+    round_to(x, 2)
+}
+
+/// The value a reader gets back from [`ratio`]'s text (three significant digits).
+pub fn ratio_printed(x: f64) -> f64 {
+    let a = x.abs();
+    let digits = if a >= 99.95 {
+        0
+    } else if a >= 9.995 {
+        1
+    } else if a >= 0.9995 {
+        2
+    } else {
+        3
+    };
+    round_to(x, digits)
 }
 
 /// A ratio to three significant digits: `0.487`, `1.23`, `12.3`, `1,234`.

@@ -3,41 +3,87 @@
 
 use crate::config::Band;
 
-/// Verbs for a rise, by size: slight, plain, sharp.
-pub const UP_WORDS: [&str; 3] = ["edged up", "rose", "surged"];
-/// Verbs for a fall, by size: slight, plain, sharp.
-pub const DOWN_WORDS: [&str; 3] = ["slipped", "fell", "tumbled"];
+/// Verbs for a rise, by size (slight, plain, sharp), each with its synonyms.
+pub const UP_WORDS: [&[&str]; 3] = [
+    &["edged up", "inched up"],
+    &["rose", "climbed"],
+    &["surged", "jumped", "soared"],
+];
+/// Verbs for a fall, by size (slight, plain, sharp), each with its synonyms.
+pub const DOWN_WORDS: [&[&str]; 3] = [
+    &["slipped", "eased"],
+    &["fell", "dropped", "declined"],
+    &["tumbled", "slumped", "plunged"],
+];
 /// What a move smaller than the band's `flat` is called.
 pub const FLAT_WORDS: &str = "was little changed";
 
-/// The direction verb for a move of `x` in a unit whose sizes `band` sets: `edged up`,
-/// `rose`, `surged`, `slipped`, `fell`, `tumbled`, or `was little changed`.
-pub fn direction(x: f64, band: Band) -> &'static str {
+/// Whether `word` is a direction verb: (a rise, its size band 0..=2).
+pub fn verb_band(word: &str) -> Option<(bool, usize)> {
+    (0..3).find_map(|i| {
+        if UP_WORDS[i].contains(&word) {
+            Some((true, i))
+        } else if DOWN_WORDS[i].contains(&word) {
+            Some((false, i))
+        } else {
+            None
+        }
+    })
+}
+
+/// The size band (0 slight, 1 plain, 2 sharp) of a move of `x`, or `None` when flat.
+pub fn size_band(x: f64, band: Band) -> Option<usize> {
     let a = x.abs();
     if a < band.flat {
-        return FLAT_WORDS;
-    }
-    let size = if a < band.slight {
-        0
+        None
+    } else if a < band.slight {
+        Some(0)
     } else if a < band.sharp {
-        1
+        Some(1)
     } else {
-        2
+        Some(2)
+    }
+}
+
+/// The direction verb for a move of `x` in a unit whose sizes `band` sets: `edged up`,
+/// `rose`, `surged`, `slipped`, `fell`, `tumbled` or a synonym of the same size (chosen from
+/// the value, so the same figure always reads the same and two figures rarely share a verb),
+/// or `was little changed`.
+pub fn direction(x: f64, band: Band) -> &'static str {
+    let Some(size) = size_band(x, band) else {
+        return FLAT_WORDS;
     };
-    if x > 0.0 {
+    let words = if x > 0.0 {
         UP_WORDS[size]
     } else {
         DOWN_WORDS[size]
-    }
+    };
+    // The printed tenth picks the synonym: stable for a figure, varied across figures.
+    let tenths = (x.abs() * 10.0).round() as usize;
+    words[tenths % words.len()]
 }
 
 /// A move with its verb and size, the size formatted by `size`: `rose 1.2%`, `slipped 3
 /// basis points`, `was little changed` (no figure, since a rounded one would say nothing).
 pub fn moved(x: f64, band: Band, size: impl Fn(f64) -> String) -> String {
+    let shown = size(x.abs());
     match direction(x, band) {
+        // A size that prints as zero says no direction either.
+        _ if !shown.chars().any(|c| ('1'..='9').contains(&c)) => FLAT_WORDS.to_string(),
         FLAT_WORDS => FLAT_WORDS.to_string(),
-        verb => format!("{verb} {}", size(x.abs())),
+        verb => format!("{verb} {shown}"),
     }
+}
+
+/// A move as "up 1.2%", "down 0.3%" or "flat" (below the band's `flat`, or where the size
+/// would print as zero).
+pub fn up_down(x: f64, band: Band, size: impl Fn(f64) -> String) -> String {
+    let shown = size(x.abs());
+    if x.abs() < band.flat || !shown.chars().any(|c| ('1'..='9').contains(&c)) {
+        return "flat".into();
+    }
+    let word = if x > 0.0 { "up" } else { "down" };
+    format!("{word} {shown}")
 }
 
 const SMALL: [&str; 11] = [
@@ -176,28 +222,43 @@ mod tests {
     fn direction_words_follow_sign_and_size() {
         let b = Bands::default().percent;
         let cases = [
-            (0.0, "was little changed"),
-            (-0.0, "was little changed"),
-            (0.09, "was little changed"),
-            (-0.09, "was little changed"),
-            (0.3, "edged up"),
-            (-0.3, "slipped"),
-            (1.2, "rose"),
-            (-1.2, "fell"),
-            (2.0, "surged"),
-            (-7.5, "tumbled"),
-            (1e9, "surged"),
+            (0.0, None),
+            (-0.0, None),
+            (0.09, None),
+            (-0.09, None),
+            (0.3, Some((true, 0))),
+            (-0.3, Some((false, 0))),
+            (1.2, Some((true, 1))),
+            (-1.2, Some((false, 1))),
+            (2.0, Some((true, 2))),
+            (-7.5, Some((false, 2))),
+            (1e9, Some((true, 2))),
         ];
         for (x, want) in cases {
-            assert_eq!(direction(x, b), want, "{x}");
+            let word = direction(x, b);
+            assert_eq!(verb_band(word), want, "{x}: {word}");
+            assert_eq!(word == FLAT_WORDS, want.is_none(), "{x}: {word}");
         }
+        assert_eq!(
+            direction(1.2, b),
+            direction(1.2, b),
+            "the same figure, the same verb"
+        );
+        assert_ne!(
+            direction(1.2, b),
+            direction(1.3, b),
+            "synonyms vary with the figure"
+        );
         let bp = Bands::default().bp;
-        assert_eq!(direction(-15.0, bp), "fell");
-        assert_eq!(direction(25.0, bp), "surged");
+        assert_eq!(verb_band(direction(-15.0, bp)), Some((false, 1)));
+        assert_eq!(verb_band(direction(25.0, bp)), Some((true, 2)));
         let pct = |x: f64| super::super::numbers::percent(x, false);
-        assert_eq!(moved(-1.23, b, pct), "fell 1.2%");
+        assert!(moved(-1.23, b, pct).ends_with(" 1.2%"));
         assert_eq!(moved(0.04, b, pct), "was little changed");
-        assert_eq!(moved(3.0, b, pct), "surged 3.0%");
+        assert_eq!(
+            verb_band(moved(3.0, b, pct).trim_end_matches(" 3.0%")),
+            Some((true, 2))
+        );
     }
 
     #[test]

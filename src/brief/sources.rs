@@ -1,0 +1,96 @@
+//! "Sources and notes": the sources a brief used, as of the brief's date (the last
+//! observation on or before it, the holdings snapshot in force, the valuation month in use),
+//! each with the run file's note and the brief's data notes about it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+
+use super::limits::Note;
+use super::Prepared;
+use crate::data::{Content, Loaded};
+use crate::metrics::Metric;
+use crate::narrative::context::SourceCtx;
+use crate::output;
+
+/// The last date on or before `day` for which `l` has data, and how the list says it.
+fn as_of(l: &Loaded, day: NaiveDate) -> Option<(&'static str, NaiveDate)> {
+    let last = |dates: &[NaiveDate]| {
+        let i = dates.partition_point(|d| *d <= day);
+        i.checked_sub(1).map(|i| dates[i])
+    };
+    match &l.content {
+        Content::Series(s) => last(&s.dates).map(|d| ("data to", d)),
+        Content::Members(m) => last(&m.dates).map(|d| ("closes to", d)),
+        Content::Holdings(h) => (h.iter().rev())
+            .find(|s| s.as_of <= day)
+            .map(|s| ("holdings as of", s.as_of)),
+        // A month's figures are used from the first day of the next month.
+        Content::Valuation(m) => (m.dates.iter().rev())
+            .find(|d| {
+                d.checked_add_months(chrono::Months::new(1))
+                    .is_some_and(|n| n <= day)
+            })
+            .map(|d| ("monthly figures to", *d)),
+        Content::Events(e) => (e.iter().rev())
+            .find(|e| e.date <= day)
+            .map(|e| ("events to", e.date)),
+    }
+}
+
+impl Prepared<'_> {
+    /// The sources behind `read` (every metric the brief prints), as of `day`, with their
+    /// notes; the notes' texts are `notes` (rendered, in the order of `limits`).
+    pub(super) fn sources(
+        &self,
+        read: &BTreeSet<&Metric>,
+        day: NaiveDate,
+        limits: &[Note],
+        notes: &[String],
+    ) -> Vec<SourceCtx> {
+        let used: BTreeSet<&str> = read.iter().flat_map(|m| m.sources()).collect();
+        let mut by_source: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for (n, text) in limits.iter().zip(notes) {
+            by_source.entry(&n.source).or_default().push(text.clone());
+        }
+        (self.data.sources.iter())
+            .filter(|l| used.contains(l.source.symbol.as_str()))
+            .filter_map(|l| {
+                let (coverage, date) = as_of(l, day)?;
+                let files = match &l.content {
+                    // The snapshot in force, not every snapshot of the run.
+                    Content::Holdings(h) => (h.iter().rev())
+                        .find(|s| s.as_of == date)
+                        .map(|s| s.file.clone())
+                        .into_iter()
+                        .collect(),
+                    _ => l.source.files.clone(),
+                };
+                let files = (files.iter())
+                    .map(|f| {
+                        f.file_name()
+                            .unwrap_or_default()
+                            .to_string_lossy()
+                            .into_owned()
+                    })
+                    .collect::<Vec<_>>()
+                    .join("`, `");
+                let mut notes: Vec<String> = l.source.note.iter().cloned().collect();
+                notes.extend(
+                    by_source
+                        .get(l.source.symbol.as_str())
+                        .cloned()
+                        .unwrap_or_default(),
+                );
+                Some(SourceCtx {
+                    name: output::escape_markdown(&l.source.name),
+                    files,
+                    coverage,
+                    last_date: date.to_string(),
+                    monthly: matches!(l.content, Content::Valuation(_)),
+                    note: (!notes.is_empty()).then(|| notes.join(" ")),
+                })
+            })
+            .collect()
+    }
+}

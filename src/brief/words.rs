@@ -1,0 +1,193 @@
+//! One trading day's words: the findings that hold, selected; the values their texts show;
+//! the texts rendered; the document planned (headline, lead, takeaways, sections) and
+//! composed, names realized in reading order; the table; the data notes; and the fact check
+//! of every printed text and cell. Nothing reaches a reader unless all of it passes.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+
+use super::compose::{compose, Composed};
+use super::limits::{self, Note};
+use super::{shown, table, verify, Error, Prepared};
+use crate::config::OldHoldings;
+use crate::data::Content;
+use crate::metrics::{Metric, Value};
+use crate::narrative::check::{printed_numbers, Tally};
+use crate::narrative::context::TableCtx;
+use crate::narrative::plan::{self, Info};
+use crate::narrative::refer::{split_sentences, without_markers};
+use crate::narrative::{FindingText, Table};
+use crate::rules::Finding;
+use crate::select::{self, Selection};
+
+/// A brief's findings in words, with what the fact check verified.
+pub(super) struct Words {
+    pub selection: Selection,
+    pub texts: Vec<FindingText>,
+    pub composed: Composed,
+    pub notes: Vec<Note>,
+    pub note_texts: Vec<String>,
+    pub table: Table,
+    pub table_ctx: TableCtx,
+    pub tally: Tally,
+    /// Every metric the brief prints (findings' facts and table cells with a value).
+    pub read: BTreeSet<Metric>,
+}
+
+impl Prepared<'_> {
+    /// The snapshot in force on `day` for holdings source `symbol`.
+    fn snapshot(&self, symbol: &str, day: NaiveDate) -> Option<NaiveDate> {
+        match &self.data.get(symbol)?.content {
+            Content::Holdings(h) => h.iter().rev().find(|s| s.as_of <= day).map(|s| s.as_of),
+            _ => None,
+        }
+    }
+
+    /// The holdings snapshots behind `metrics` that are older than the run file allows.
+    fn old_snapshots<'m>(
+        &self,
+        metrics: impl Iterator<Item = &'m Metric>,
+        day: NaiveDate,
+    ) -> BTreeSet<NaiveDate> {
+        let limit = self.config.style.holdings.max_age_days;
+        metrics
+            .filter_map(Metric::holdings)
+            .filter_map(|h| self.snapshot(h, day))
+            .filter(|d| (day - *d).num_days() > limit)
+            .collect()
+    }
+
+    /// Selects, words and fact-checks the findings of trading day `row`, and fills the
+    /// comparison table with the rows they call for.
+    pub(super) fn words(&self, row: usize, warnings: &mut Vec<String>) -> Result<Words, Error> {
+        let (config, frame) = (self.config, &self.frame);
+        let day = frame.calendar[row];
+        let omit = config.style.holdings.older == OldHoldings::Omit;
+        let mut old = Vec::new();
+        let findings: Vec<Finding> = (self.rules.findings(&self.held, frame, row, warnings))
+            .into_iter()
+            .filter(|f| {
+                let stale = self.old_snapshots(f.rule.facts.values(), day);
+                let keep = !omit || stale.is_empty();
+                if !keep {
+                    let why = format!(
+                        "its holdings snapshot is older than {} days (style: holdings)",
+                        config.style.holdings.max_age_days
+                    );
+                    old.push((f.rule.id.clone(), why));
+                }
+                keep
+            })
+            .collect();
+        let mut selection = select::select(findings, &config.style.budget);
+        selection.dropped.extend(old);
+        let kept = &selection.kept;
+        let body_facts = || {
+            (kept.iter())
+                .filter(|f| f.rule.section != "caveats")
+                .flat_map(|f| f.rule.facts.values())
+        };
+        let mut chosen = self.table_rows.choose(body_facts());
+        if omit {
+            chosen.retain(|r| self.old_snapshots(r.metrics(), day).is_empty());
+        }
+        let table_read = chosen.iter().flat_map(|r| r.metrics());
+        let notes = limits::notes(config, &self.data, frame, row, body_facts(), table_read);
+
+        let shown: Vec<BTreeMap<String, Value>> = (kept.iter())
+            .map(|f| shown::values(f, frame, row))
+            .collect();
+        let spans: Vec<BTreeMap<String, usize>> = (kept.iter())
+            .map(|f| shown::sessions(f, &self.spans, frame, row))
+            .collect();
+        let texts = (kept.iter().enumerate())
+            .map(|(i, f)| {
+                self.narrator
+                    .finding(f, &shown[i], &spans[i], &self.markers, row)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let infos: Vec<Info> = (kept.iter().zip(&texts))
+            .map(|(f, t)| Info {
+                section: &f.rule.section,
+                caveat: f.rule.section == "caveats",
+                baseline: f.rule.baseline,
+                about: &f.rule.about,
+                metrics: (self.narrator.takeaway_facts(&f.rule.id).iter())
+                    .filter_map(|k| f.rule.facts.get(k))
+                    .collect(),
+                metrics_all: f.rule.facts.values().collect(),
+                sentences: split_sentences(&t.text).len(),
+                figures: printed_numbers(&without_markers(&t.takeaway)),
+                takeaway: !f.rule.takeaway.is_empty()
+                    && t.takeaway != t.text
+                    && t.takeaway.len() < t.text.len(),
+                clause: t.clause.is_some(),
+                watch: t.watch.is_some(),
+            })
+            .collect();
+        let budget = &config.style.budget;
+        let plan = plan::plan(&infos, budget.takeaways, budget.watch);
+        let composed = compose(kept, &texts, &plan, &self.entities, row);
+        // Findings the plan did not use: baselines, when other findings told the day.
+        for (i, f) in kept.iter().enumerate() {
+            if !composed.printed.iter().any(|p| p.finding == i) {
+                let why = "a baseline, and other findings print".to_string();
+                selection.dropped.push((f.rule.id.clone(), why));
+            }
+        }
+
+        let no_spans = BTreeMap::new();
+        let note_texts = (notes.iter())
+            .map(|n| {
+                let f = &n.finding;
+                let t = self
+                    .narrator
+                    .finding(f, &f.facts, &no_spans, &self.markers, row)?;
+                Ok(t.text)
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        let check = verify::Check {
+            bands: config.style.bands,
+            date: day,
+            masks: self.masks.iter().map(String::as_str).collect(),
+        };
+        let mut tally = check.printed(&composed.printed, kept, &texts, &shown, &spans)?;
+        for (n, text) in notes.iter().zip(&note_texts) {
+            tally += check.note(&n.finding, text)?;
+        }
+
+        let mut table = table::fill(&chosen, config, &self.names, frame, row);
+        for (r, (label, _, _)) in chosen.iter().zip(table.rows.iter_mut()) {
+            let old = self.old_snapshots(r.metrics(), day);
+            if !old.is_empty() {
+                let dates: Vec<String> = old.iter().map(|d| self.narrator.date(*d)).collect();
+                *label = format!("{label} (holdings of {})", dates.join(" and "));
+            }
+        }
+        let table_ctx = self.narrator.table(&table);
+        tally += verify::table(&table, &table_ctx, config.style.bands, day)?;
+        let mut read: BTreeSet<Metric> = kept
+            .iter()
+            .flat_map(|f| f.rule.facts.values().cloned())
+            .collect();
+        read.extend(
+            chosen
+                .iter()
+                .flat_map(|r| r.metrics())
+                .filter(|m| frame.value(m, row).is_some())
+                .cloned(),
+        );
+        Ok(Words {
+            selection,
+            texts,
+            composed,
+            notes,
+            note_texts,
+            table,
+            table_ctx,
+            tally,
+            read,
+        })
+    }
+}

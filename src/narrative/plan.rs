@@ -1,0 +1,326 @@
+//! The document plan: which finding leads, what the lead paragraph says, which findings the
+//! key takeaways summarise, and how the rest falls into sections and paragraphs.
+//!
+//! - **Headline**: the strongest finding's claim, joined with "as" to the clause of the
+//!   strongest finding in the lead that has one and agrees with it on a shared subject
+//!   ("Small caps extend their lead as tech sells off").
+//! - **Lead**: the headline finding, then up to two findings of the same family on the same
+//!   subject (what supports or contrasts with it), then the strongest caveat on that subject
+//!   (what qualifies it), in at most four sentences. A lead of one sentence takes the next
+//!   strongest finding as context.
+//! - **Takeaways**: the headline finding's summary first, then the next findings' summaries,
+//!   skipping any that shares a metric with one already taken.
+//! - **Sections**: what the lead did not say, in order of their strongest finding, findings on
+//!   the same subject next to each other, at most four sentences to a paragraph. A section
+//!   the lead emptied is left out.
+
+use std::collections::BTreeSet;
+
+use super::context::heading_of;
+use crate::metrics::Metric;
+use crate::rules::About;
+
+/// Most sentences in the lead and in a body paragraph.
+pub const MAX_SENTENCES: usize = 4;
+
+/// What the planner needs to know of one kept finding.
+#[derive(Debug, Clone)]
+pub struct Info<'a> {
+    /// Its section.
+    pub section: &'a str,
+    /// A caveat (about what could reverse the story).
+    pub caveat: bool,
+    /// Prints only when nothing else does.
+    pub baseline: bool,
+    /// What it is about.
+    pub about: &'a About,
+    /// The metrics its takeaway prints.
+    pub metrics: BTreeSet<&'a Metric>,
+    /// The metrics of all its facts.
+    pub metrics_all: BTreeSet<&'a Metric>,
+    /// The figures its takeaway prints, as written and sorted: two takeaways never print
+    /// the same ones.
+    pub figures: Vec<String>,
+    /// Sentences in its body text.
+    pub sentences: usize,
+    /// It has a takeaway wording of its own (shorter than, and unlike, its body).
+    pub takeaway: bool,
+    /// It has a headline clause.
+    pub clause: bool,
+    /// It has a watch line.
+    pub watch: bool,
+}
+
+/// The plan of one brief, by index into the kept findings.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Plan {
+    /// The finding whose headline leads.
+    pub headline: Option<usize>,
+    /// The finding whose clause closes the headline.
+    pub clause: Option<usize>,
+    /// The lead paragraph, in order.
+    pub lead: Vec<usize>,
+    /// The key takeaways, in order.
+    pub takeaways: Vec<usize>,
+    /// Body sections in print order, each a list of paragraphs.
+    pub sections: Vec<(String, Vec<Vec<usize>>)>,
+    /// Caveats the lead did not use.
+    pub caveats: Vec<usize>,
+    /// Findings whose watch lines close the brief.
+    pub watch: Vec<usize>,
+}
+
+fn shares(a: &About, b: &About) -> bool {
+    a.subjects.iter().any(|(s, _)| b.stance(s).is_some())
+}
+
+/// Some subject on which the two stances are opposite.
+fn opposes(a: &About, b: &About) -> bool {
+    a.subjects
+        .iter()
+        .any(|(s, x)| b.stance(s).is_some_and(|y| x * y < 0))
+}
+
+/// Plans a brief of `kept` findings (strongest first) with `takeaways` and `watch` lines at
+/// most.
+pub fn plan(kept: &[Info], takeaways: usize, watch: usize) -> Plan {
+    let body: Vec<usize> = (0..kept.len())
+        .filter(|&i| !kept[i].caveat && !kept[i].baseline)
+        .collect();
+    let baseline: Vec<usize> = (0..kept.len())
+        .filter(|&i| !kept[i].caveat && kept[i].baseline)
+        .collect();
+    let Some(&h) = body.first().or(baseline.first()) else {
+        return Plan {
+            caveats: (0..kept.len()).filter(|&i| kept[i].caveat).collect(),
+            ..Plan::default()
+        };
+    };
+    let top = kept[h].about;
+    let mut lead = vec![h];
+    let mut sentences = kept[h].sentences;
+    let fits = |sentences: usize, i: usize| sentences + kept[i].sentences <= MAX_SENTENCES;
+    // What supports it: the same family, the same subject.
+    for &i in body.iter().skip(1) {
+        if lead.len() >= 3 {
+            break;
+        }
+        if kept[i].about.family == top.family && shares(kept[i].about, top) && fits(sentences, i) {
+            lead.push(i);
+            sentences += kept[i].sentences;
+        }
+    }
+    // What qualifies it: the strongest caveat on its subject.
+    if let Some(c) = (0..kept.len()).find(|&i| kept[i].caveat && shares(kept[i].about, top)) {
+        if fits(sentences, c) {
+            lead.push(c);
+            sentences += kept[c].sentences;
+        }
+    }
+    // Context when the story is one sentence: the next finding, whatever it is about, or
+    // the day's moves, if they say something new.
+    if sentences < 2 {
+        let new = |i: &&usize| {
+            !kept[**i]
+                .metrics_all
+                .iter()
+                .any(|m| kept[h].metrics_all.contains(m))
+        };
+        if let Some(&i) = (body.iter().filter(|i| !lead.contains(i)))
+            .chain(baseline.iter().filter(new))
+            .find(|i| !lead.contains(i) && fits(sentences, **i))
+        {
+            lead.push(i);
+        }
+    }
+    // The headline's closing clause comes from a finding in the lead that agrees with it.
+    let clause = lead.iter().copied().skip(1).find(|&i| {
+        kept[i].clause
+            && !kept[i].caveat
+            && shares(kept[i].about, top)
+            && !opposes(kept[i].about, top)
+    });
+
+    // Takeaways: the headline's first, then each next finding that adds a metric of its own.
+    let mut taken: Vec<usize> = Vec::new();
+    let mut stated: BTreeSet<&Metric> = BTreeSet::new();
+    for &i in std::iter::once(&h).chain(body.iter()) {
+        if taken.len() >= takeaways || taken.contains(&i) || !kept[i].takeaway {
+            continue;
+        }
+        let same_figures =
+            |j: &usize| !kept[i].figures.is_empty() && kept[*j].figures == kept[i].figures;
+        if kept[i].metrics.iter().any(|m| stated.contains(m)) || taken.iter().any(same_figures) {
+            continue;
+        }
+        stated.extend(kept[i].metrics.iter().copied());
+        taken.push(i);
+    }
+
+    let rest: Vec<usize> = body.iter().copied().filter(|i| !lead.contains(i)).collect();
+    let mut sections: Vec<(String, Vec<Vec<usize>>)> = Vec::new();
+    let mut order: Vec<&str> = Vec::new();
+    for &i in &rest {
+        if !order.contains(&heading_of(kept[i].section)) {
+            order.push(heading_of(kept[i].section));
+        }
+    }
+    for name in order {
+        let mine: Vec<usize> = rest
+            .iter()
+            .copied()
+            .filter(|&i| heading_of(kept[i].section) == name)
+            .collect();
+        sections.push((name.to_string(), paragraphs(kept, &by_subject(kept, mine))));
+    }
+    let caveats = (0..kept.len())
+        .filter(|&i| kept[i].caveat && !lead.contains(&i))
+        .collect();
+    let watch = (body.iter().copied())
+        .filter(|&i| kept[i].watch)
+        .take(watch)
+        .collect();
+    Plan {
+        headline: Some(h),
+        clause,
+        lead,
+        takeaways: taken,
+        sections,
+        caveats,
+        watch,
+    }
+}
+
+/// A section's findings with those on the same first subject next to each other, in the
+/// order each subject first comes up.
+fn by_subject(kept: &[Info], mine: Vec<usize>) -> Vec<usize> {
+    let key = |i: usize| kept[i].about.subjects.first().map(|s| s.0.as_str());
+    let mut keys: Vec<Option<&str>> = Vec::new();
+    for &i in &mine {
+        if !keys.contains(&key(i)) {
+            keys.push(key(i));
+        }
+    }
+    keys.iter()
+        .flat_map(|k| mine.iter().copied().filter(move |&i| key(i) == *k))
+        .collect()
+}
+
+/// Findings in paragraphs of at most [`MAX_SENTENCES`] sentences; a paragraph closes early
+/// where the subject changes if it already has two sentences.
+fn paragraphs(kept: &[Info], order: &[usize]) -> Vec<Vec<usize>> {
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    let mut count = 0;
+    for &i in order {
+        let s = kept[i].sentences;
+        let new_subject = out.last().and_then(|p| p.last()).is_some_and(|&j| {
+            !shares(kept[i].about, kept[j].about) || kept[i].about.family != kept[j].about.family
+        });
+        let full = count + s > MAX_SENTENCES || (new_subject && count >= 3);
+        if out.is_empty() || full {
+            out.push(vec![i]);
+            count = s;
+        } else {
+            out.last_mut().expect("a paragraph").push(i);
+            count += s;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Family;
+
+    fn about(subjects: &[(&str, i8)], family: Family) -> About {
+        About {
+            subjects: subjects.iter().map(|(s, x)| (s.to_string(), *x)).collect(),
+            family,
+            ..About::default()
+        }
+    }
+
+    fn info<'a>(section: &'a str, about: &'a About, sentences: usize) -> Info<'a> {
+        Info {
+            section,
+            caveat: section == "caveats",
+            baseline: false,
+            about,
+            metrics: BTreeSet::new(),
+            metrics_all: BTreeSet::new(),
+            sentences,
+            takeaway: true,
+            figures: Vec::new(),
+            clause: false,
+            watch: false,
+        }
+    }
+
+    #[test]
+    fn the_lead_takes_support_then_a_qualifier_and_sections_keep_the_rest() {
+        let iwm_spy = about(&[("IWM", 1), ("SPY", -1)], Family::Performance);
+        let iwm_qqq = about(&[("IWM", 1), ("QQQ", -1)], Family::Performance);
+        let behind = about(&[("IWM", -1), ("SPY", 1)], Family::Performance);
+        let spy_conc = about(&[("SPY", 1)], Family::Concentration);
+        let kept = vec![
+            info("performance", &iwm_spy, 1),    // 0: headline
+            info("concentration", &spy_conc, 2), // 1: other family
+            info("rotation", &iwm_qqq, 1),       // 2: support
+            info("performance", &iwm_spy, 1),    // 3: support (week)
+            info("performance", &iwm_spy, 1),    // 4: left for the section
+            info("caveats", &behind, 1),         // 5: qualifier
+        ];
+        let p = plan(&kept, 4, 3);
+        assert_eq!(p.headline, Some(0));
+        assert_eq!(p.lead, [0, 2, 3, 5]);
+        assert_eq!(
+            p.sections,
+            [
+                ("concentration".to_string(), vec![vec![1]]),
+                ("performance".to_string(), vec![vec![4]]),
+            ]
+        );
+        assert!(p.caveats.is_empty(), "the qualifier moved to the lead");
+        assert_eq!(
+            p.takeaways[0], 0,
+            "the first takeaway supports the headline"
+        );
+    }
+
+    #[test]
+    fn takeaways_never_share_a_metric() {
+        let a = about(&[("IWM", 1)], Family::Performance);
+        let m1 = Metric::Close("IWM".into());
+        let m2 = Metric::Close("SPY".into());
+        let mut kept = vec![
+            info("performance", &a, 1),
+            info("performance", &a, 1),
+            info("rotation", &a, 1),
+        ];
+        kept[0].metrics = [&m1].into();
+        kept[1].metrics = [&m1, &m2].into();
+        kept[2].metrics = [&m2].into();
+        assert_eq!(plan(&kept, 4, 3).takeaways, [0, 2]);
+    }
+
+    #[test]
+    fn paragraphs_close_at_four_sentences_and_at_a_new_subject() {
+        let a = about(&[("IWM", 1)], Family::Breadth);
+        let b = about(&[("SPY", 1)], Family::Breadth);
+        let top = about(&[("QQQ", 1)], Family::Performance);
+        let kept = vec![
+            info("performance", &top, 2),
+            info("breadth", &a, 2),
+            info("breadth", &b, 2),
+            info("breadth", &a, 1),
+            info("breadth", &b, 1),
+        ];
+        let p = plan(&kept, 4, 3);
+        // IWM's findings first (2 + 1 sentences), then SPY's (a new subject after three).
+        assert_eq!(
+            p.sections[0],
+            ("breadth".to_string(), vec![vec![1, 3], vec![2, 4]])
+        );
+    }
+}

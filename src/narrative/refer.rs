@@ -1,0 +1,663 @@
+//! Referring expressions: how a brief names an index, a group or a series each time it comes
+//! up, the way an editor would. The first mention in a brief is the full name with its ticker
+//! ("the Russell 2000 (IWM)"); later ones use the short name ("the Russell 2000") or a generic
+//! form ("small caps", "the index"), chosen in turn so that no form repeats back to back. A
+//! section or a bullet starts again from the short name, never from the ticker. "Percentage
+//! points" is spelled out once, then "points".
+//!
+//! Rule texts do not spell names out: `{{ names.small_caps }}` renders a marker (the entity's
+//! id between two private-use characters), and [`Referrer::realize`] replaces the markers of a
+//! whole brief in reading order. A "the" written before a marker is absorbed, since every form
+//! carries its own article. Entities that share a sentence are named alike (both by name,
+//! or both by kind: "small caps beat large caps"); plural forms ("small caps") never stand
+//! where the verb or an "its" needs a singular subject; and the anaphor ("the index") only
+//! follows a sentence that named this entity and no other.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::config::{Role, RunConfig};
+
+/// Opens a marker.
+pub const OPEN: char = '\u{E000}';
+/// Closes a marker.
+pub const CLOSE: char = '\u{E001}';
+
+/// The marker rule texts render for entity `id`.
+pub fn marker(id: &str) -> String {
+    format!("{OPEN}{id}{CLOSE}")
+}
+
+/// The id of a group entity (groups and sources share no names).
+pub fn group_id(key: &str) -> String {
+    format!("@{key}")
+}
+
+/// How prose may name one entity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Forms {
+    /// First mention, with its ticker: "the Russell 2000 (IWM)".
+    pub full: String,
+    /// Later mentions and section starts: "the Russell 2000".
+    pub short: String,
+    /// Other later mentions: "small caps".
+    pub generic: Vec<String>,
+    /// The anaphor, where unambiguous: "the index".
+    pub anaphor: Option<String>,
+}
+
+impl Forms {
+    /// Every form, longest first (for masking names out of figures).
+    pub fn all(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = [self.full.as_str(), self.short.as_str()]
+            .into_iter()
+            .chain(self.generic.iter().map(String::as_str))
+            .chain(self.anaphor.as_deref())
+            .collect();
+        v.sort_by_key(|f| std::cmp::Reverse(f.len()));
+        v.dedup();
+        v
+    }
+}
+
+/// Generic names by universe name, when the run file gives none.
+const GENERIC: &[(&str, &str)] = &[
+    ("large_caps", "large caps"),
+    ("small_caps", "small caps"),
+    ("tech", "tech"),
+    ("equal_weight", "the equal-weighted index"),
+    ("ten_year", "the 10-year"),
+    ("two_year", "the 2-year"),
+    ("value", "value stocks"),
+    ("growth", "growth stocks"),
+];
+
+/// "the " before a name, unless it has its own article.
+fn with_article(name: &str) -> String {
+    match name.strip_prefix("The ") {
+        Some(rest) => format!("the {rest}"),
+        None if name.starts_with("the ") => name.to_string(),
+        None => format!("the {name}"),
+    }
+}
+
+/// A name without a closing parenthesis: "Russell 2000 (IWM)" → "Russell 2000".
+fn without_parenthesis(name: &str) -> &str {
+    match name
+        .trim_end()
+        .strip_suffix(')')
+        .and_then(|n| n.rfind(" ("))
+    {
+        Some(i) => name[..i].trim_end(),
+        None => name,
+    }
+}
+
+/// The forms of every entity of a run, by id.
+#[derive(Debug, Clone, Default)]
+pub struct Entities {
+    by_id: BTreeMap<String, Forms>,
+}
+
+impl Entities {
+    /// The entities of a run file: every source and every group, with the run file's forms
+    /// or the defaults.
+    pub fn new(config: &RunConfig) -> Entities {
+        let mut by_id = BTreeMap::new();
+        for s in &config.sources {
+            let aliases: Vec<&str> = (config.universe.iter())
+                .filter(|(_, sym)| **sym == s.symbol)
+                .map(|(alias, _)| alias.as_str())
+                .collect();
+            let generic = if s.generic.is_empty() {
+                (GENERIC.iter())
+                    .filter(|(alias, _)| aliases.contains(alias))
+                    .map(|(_, g)| g.to_string())
+                    .collect()
+            } else {
+                s.generic.clone()
+            };
+            let name = crate::output::escape_markdown(&s.name);
+            let forms = Forms {
+                full: with_article(&name),
+                short: s.short.clone().unwrap_or_else(|| {
+                    with_article(&crate::output::escape_markdown(without_parenthesis(
+                        &s.name,
+                    )))
+                }),
+                generic,
+                anaphor: (s.role == Role::Index).then(|| "the index".to_string()),
+            };
+            by_id.insert(s.symbol.clone(), forms);
+        }
+        for (key, g) in &config.groups {
+            let name = crate::output::escape_markdown(&g.name);
+            let forms = Forms {
+                full: with_article(&name),
+                short: g.short.clone().unwrap_or_else(|| {
+                    with_article(&crate::output::escape_markdown(without_parenthesis(
+                        &g.name,
+                    )))
+                }),
+                generic: g.generic.clone(),
+                anaphor: None,
+            };
+            by_id.insert(group_id(key), forms);
+        }
+        Entities { by_id }
+    }
+
+    /// Entities from forms given by id (for tests and tools).
+    pub fn from_forms(forms: impl IntoIterator<Item = (String, Forms)>) -> Entities {
+        Entities {
+            by_id: forms.into_iter().collect(),
+        }
+    }
+
+    /// The forms of `id`.
+    pub fn get(&self, id: &str) -> Option<&Forms> {
+        self.by_id.get(id)
+    }
+
+    /// Every form of every entity, longest first.
+    pub fn every_form(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.by_id.values().flat_map(Forms::all).collect();
+        v.sort_by_key(|f| std::cmp::Reverse(f.len()));
+        v.dedup();
+        v
+    }
+
+    /// The full forms that carry a ticker (a parenthesis), for the once-only count.
+    pub fn tickered(&self) -> Vec<(&str, &str)> {
+        (self.by_id.iter())
+            .filter(|(_, f)| f.full != f.short && f.full.ends_with(')'))
+            .map(|(id, f)| (id.as_str(), f.full.as_str()))
+            .collect()
+    }
+}
+
+/// Where a text stands in the brief: the headline speaks in short names and keeps no
+/// memory; the rest is read in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The headline (and other titles).
+    Headline,
+    /// Running prose: the lead, sections, bullets.
+    Prose,
+}
+
+/// The state of naming across one brief, read in order.
+#[derive(Debug, Clone)]
+pub struct Referrer<'e> {
+    entities: &'e Entities,
+    /// Entities named in full already.
+    introduced: BTreeSet<String>,
+    /// Entities named since the last [`Referrer::reset`].
+    in_scope: BTreeSet<String>,
+    /// The last form used for each entity.
+    last_form: BTreeMap<String, String>,
+    /// The entities the last sentence named.
+    last_sentence: BTreeSet<String>,
+    /// Whether "percentage points" was spelled out already.
+    points_said: bool,
+}
+
+impl<'e> Referrer<'e> {
+    /// A brief's naming state, before anything is read.
+    pub fn new(entities: &'e Entities) -> Self {
+        Referrer {
+            entities,
+            introduced: BTreeSet::new(),
+            in_scope: BTreeSet::new(),
+            last_form: BTreeMap::new(),
+            last_sentence: BTreeSet::new(),
+            points_said: false,
+        }
+    }
+
+    /// A new section, paragraph group or bullet: names start again from the short form.
+    pub fn reset(&mut self) {
+        self.in_scope.clear();
+        self.last_sentence.clear();
+    }
+
+    /// `text` with its markers replaced by names and its units shortened after their first
+    /// use, in `scope`.
+    pub fn realize(&mut self, text: &str, scope: Scope) -> String {
+        let text = match scope {
+            Scope::Headline => text.replace("percentage point", "point"),
+            Scope::Prose => self.units(text),
+        };
+        let mut out = String::with_capacity(text.len() + 32);
+        for sentence in split_sentences(&text) {
+            let ids = marker_ids(sentence);
+            let distinct: BTreeSet<&str> = ids.iter().copied().collect();
+            // Entities that share a sentence are named alike: all by name, or, where each has
+            // a generic form and the first was last named by name, all by kind.
+            let by_kind = distinct.len() > 1
+                && distinct.iter().all(|id| {
+                    self.introduced.contains(*id)
+                        && self.entities.get(id).is_some_and(|f| !f.generic.is_empty())
+                })
+                && ids.first().is_some_and(|id| {
+                    let short = self.entities.get(id).map(|f| f.short.as_str());
+                    self.in_scope.contains(*id)
+                        && self.last_form.get(*id).map(String::as_str) == short
+                });
+            let mut rest = sentence;
+            while let Some(open) = rest.find(OPEN) {
+                let Some(len) = rest[open..].find(CLOSE) else {
+                    break;
+                };
+                let id = &rest[open + OPEN.len_utf8()..open + len];
+                let after = &rest[open + len + CLOSE.len_utf8()..];
+                let mut before = &rest[..open];
+                let mut capital = false;
+                for article in ["the ", "The "] {
+                    if let Some(b) = before.strip_suffix(article) {
+                        if !b.ends_with(|c: char| c.is_alphanumeric()) {
+                            capital = article == "The ";
+                            before = b;
+                        }
+                    }
+                }
+                out.push_str(before);
+                let at_start = out.is_empty() || out.ends_with(". ") || out.ends_with("\n");
+                let name = match self.entities.get(id) {
+                    Some(forms) => {
+                        let form = match scope {
+                            Scope::Headline => forms.short.clone(),
+                            Scope::Prose => {
+                                let counted = before.ends_with("members of ");
+                                let crowd = match distinct.len() {
+                                    1 => Crowd::Alone,
+                                    _ if by_kind => Crowd::ByKind,
+                                    _ => Crowd::ByName,
+                                };
+                                self.choose(id, forms, after, crowd, counted)
+                            }
+                        };
+                        if capital || at_start {
+                            capitalize(&form)
+                        } else {
+                            form
+                        }
+                    }
+                    None => id.to_string(),
+                };
+                // "the S&P 500 (SPY)" then "(+1.9%)": one parenthesis, "(SPY, +1.9%)".
+                match (name.strip_suffix(')'), after.strip_prefix(" (")) {
+                    (Some(open_name), Some(inner)) => {
+                        out.push_str(open_name);
+                        out.push_str(", ");
+                        rest = inner;
+                    }
+                    _ => {
+                        out.push_str(&name);
+                        rest = after;
+                    }
+                }
+            }
+            out.push_str(rest);
+            if !distinct.is_empty() {
+                self.last_sentence = distinct.iter().map(|s| s.to_string()).collect();
+            }
+        }
+        capitalize(&out)
+    }
+
+    /// "Percentage points" once, then "points".
+    fn units(&mut self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(i) = rest.find("percentage point") {
+            out.push_str(&rest[..i]);
+            if self.points_said {
+                out.push_str("point");
+            } else {
+                out.push_str("percentage point");
+                self.points_said = true;
+            }
+            rest = &rest[i + "percentage point".len()..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// The form for this mention. `crowd`: whether other entities share the sentence and how
+    /// they are named; `counted`: the name follows "members of", where only a singular name
+    /// reads well.
+    fn choose(
+        &mut self,
+        id: &str,
+        forms: &Forms,
+        after: &str,
+        crowd: Crowd,
+        counted: bool,
+    ) -> String {
+        let singular = singular_next(after) || counted;
+        let fits = |g: &&String| !(singular && is_plural(g));
+        let form = if !self.introduced.contains(id) {
+            self.introduced.insert(id.to_string());
+            forms.full.clone()
+        } else if crowd == Crowd::ByKind {
+            // Entities that share a sentence are named alike: here all by kind.
+            forms
+                .generic
+                .iter()
+                .find(fits)
+                .unwrap_or(&forms.short)
+                .clone()
+        } else if crowd == Crowd::ByName || !self.in_scope.contains(id) {
+            // Or all by name ("the ratio of the Russell 2000 to the S&P 500"), and each
+            // scope starts from the short name.
+            forms.short.clone()
+        } else {
+            let mut candidates: Vec<&str> = vec![&forms.short];
+            candidates.extend(forms.generic.iter().filter(fits).map(String::as_str));
+            // "The index" only where the sentence before named this entity and no other.
+            if let Some(a) = &forms.anaphor {
+                if self.last_sentence.len() == 1 && self.last_sentence.contains(id) {
+                    candidates.push(a);
+                }
+            }
+            // The next form after the one used last, in a fixed order, so that forms take
+            // turns and none repeats back to back while another is available.
+            let last = self.last_form.get(id).map(String::as_str);
+            let next = last
+                .and_then(|l| candidates.iter().position(|c| *c == l))
+                .map_or(0, |i| i + 1);
+            candidates[next % candidates.len()].to_string()
+        };
+        self.in_scope.insert(id.to_string());
+        self.last_form.insert(id.to_string(), form.clone());
+        form
+    }
+}
+
+/// `text` with its markers left out (for reading its own figures).
+pub fn without_markers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut inside = false;
+    for c in text.chars() {
+        match c {
+            OPEN => inside = true,
+            CLOSE => inside = false,
+            c if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Who else a sentence names, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Crowd {
+    /// No other entity.
+    Alone,
+    /// Others, all named by name.
+    ByName,
+    /// Others, all named by kind.
+    ByKind,
+}
+
+/// The ids of the markers in `text`, in order.
+pub fn marker_ids(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find(OPEN) {
+        let Some(len) = rest[open..].find(CLOSE) else {
+            break;
+        };
+        out.push(&rest[open + OPEN.len_utf8()..open + len]);
+        rest = &rest[open + len + CLOSE.len_utf8()..];
+    }
+    out
+}
+
+/// A form that takes a plural verb: its last word ends in a single "s" ("small caps").
+fn is_plural(form: &str) -> bool {
+    let last = form.rsplit(' ').next().unwrap_or(form);
+    last.ends_with('s') && !last.ends_with("ss") && !last.ends_with("us")
+}
+
+/// Whether the word after a name agrees with a singular subject only: "is", "has", "was",
+/// a possessive, or a present-tense verb (or plural noun) ending in "s".
+fn singular_next(after: &str) -> bool {
+    if after.starts_with("'s") || after.starts_with("’s") {
+        return true;
+    }
+    // A later "its" or "itself" in the sentence refers back to a singular name.
+    let clause = after.split(OPEN).next().unwrap_or(after);
+    if clause
+        .split(|c: char| !c.is_alphabetic())
+        .any(|w| w == "its" || w == "itself")
+    {
+        return true;
+    }
+    // The verb may follow a parenthesis: "small caps (+9.9% year to date) trails".
+    let after = match after.trim_start().strip_prefix('(') {
+        Some(inner) => inner.split_once(')').map_or(inner, |(_, rest)| rest),
+        None => after,
+    };
+    let word: String = after
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect();
+    matches!(
+        word.as_str(),
+        "is" | "has" | "was" | "does" | "itself" | "its"
+    ) || (word.len() > 2 && word.ends_with('s') && !word.ends_with("ss"))
+}
+
+/// Sentences of a text, each with its trailing space: a full stop, question or exclamation
+/// mark followed by a space ends one (decimal points are never followed by a space).
+pub fn split_sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    for i in 0..bytes.len() {
+        let ends = matches!(bytes[i], b'.' | b'?' | b'!')
+            && bytes.get(i + 1) == Some(&b' ')
+            && bytes.get(i + 2).is_some_and(|c| !c.is_ascii_lowercase());
+        if ends {
+            out.push(&text[start..i + 2]);
+            start = i + 2;
+        }
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+/// The first letter upper case.
+pub fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn forms(full: &str, short: &str, generic: &[&str], anaphor: bool) -> Forms {
+        Forms {
+            full: full.into(),
+            short: short.into(),
+            generic: generic.iter().map(|g| g.to_string()).collect(),
+            anaphor: anaphor.then(|| "the index".into()),
+        }
+    }
+
+    fn entities() -> Entities {
+        Entities::from_forms([
+            (
+                "IWM".to_string(),
+                forms(
+                    "the Russell 2000 (IWM)",
+                    "the Russell 2000",
+                    &["small caps"],
+                    true,
+                ),
+            ),
+            (
+                "SPY".to_string(),
+                forms("the S&P 500 (SPY)", "the S&P 500", &["large caps"], true),
+            ),
+        ])
+    }
+
+    fn m(id: &str) -> String {
+        marker(id)
+    }
+
+    #[test]
+    fn first_mention_full_then_short_then_generic() {
+        let e = entities();
+        let mut r = Referrer::new(&e);
+        let text = format!(
+            "The {} rose 1.2%. Over the week the {} returned +3.0%. Over the month {} returned +10.0%.",
+            m("IWM"),
+            m("IWM"),
+            m("IWM")
+        );
+        assert_eq!(
+            r.realize(&text, Scope::Prose),
+            "The Russell 2000 (IWM) rose 1.2%. Over the week the Russell 2000 returned +3.0%. \
+             Over the month small caps returned +10.0%."
+        );
+    }
+
+    #[test]
+    fn two_indexes_in_one_sentence_never_share_the_anaphor() {
+        let e = entities();
+        let mut r = Referrer::new(&e);
+        let both = format!("The {} beat the {}.", m("IWM"), m("SPY"));
+        assert_eq!(
+            r.realize(&both, Scope::Prose),
+            "The Russell 2000 (IWM) beat the S&P 500 (SPY)."
+        );
+        // Introduced and in scope: together, both go by name or both by kind, in turn ("the
+        // index" would be ambiguous, and "small caps" beside "the S&P 500" reads as two kinds
+        // of thing).
+        let turns: Vec<String> = (0..4).map(|_| r.realize(&both, Scope::Prose)).collect();
+        assert_eq!(
+            turns,
+            [
+                "The Russell 2000 beat the S&P 500.",
+                "Small caps beat large caps.",
+                "The Russell 2000 beat the S&P 500.",
+                "Small caps beat large caps.",
+            ]
+        );
+        // Alone, and named last, an index may be "the index".
+        let alone: Vec<String> = (0..3)
+            .map(|_| r.realize(&format!("{} fell.", m("SPY")), Scope::Prose))
+            .collect();
+        assert!(alone.iter().any(|s| s == "The index fell."), "{alone:?}");
+        assert!(
+            alone.windows(2).all(|w| w[0] != w[1]),
+            "no form twice in a row: {alone:?}"
+        );
+    }
+
+    #[test]
+    fn a_reset_goes_back_to_the_short_name_never_to_the_ticker() {
+        let e = entities();
+        let mut r = Referrer::new(&e);
+        r.realize(&format!("{} rose.", m("IWM")), Scope::Prose);
+        r.realize(&format!("{} rose.", m("IWM")), Scope::Prose);
+        r.reset();
+        assert_eq!(
+            r.realize(&format!("Since then {} rose.", m("IWM")), Scope::Prose),
+            "Since then the Russell 2000 rose."
+        );
+    }
+
+    #[test]
+    fn plural_forms_wait_for_a_verb_that_agrees() {
+        let e = entities();
+        let mut r = Referrer::new(&e);
+        r.realize(&m("IWM"), Scope::Prose);
+        r.realize(&m("IWM"), Scope::Prose);
+        // Short was used last; the next would be "small caps", which cannot take "is".
+        let out = r.realize(&format!("{} is up.", m("IWM")), Scope::Prose);
+        assert!(!out.starts_with("Small caps"), "{out}");
+        let out = r.realize(&format!("{} rose.", m("IWM")), Scope::Prose);
+        assert!(!out.contains("(IWM)"), "{out}");
+    }
+
+    #[test]
+    fn a_full_name_and_a_figure_share_one_parenthesis() {
+        let e = entities();
+        let mut r = Referrer::new(&e);
+        let text = format!("It beat the {} (+1.9%).", m("SPY"));
+        assert_eq!(
+            r.realize(&text, Scope::Prose),
+            "It beat the S&P 500 (SPY, +1.9%)."
+        );
+        assert_eq!(
+            r.realize(&text, Scope::Prose),
+            "It beat the S&P 500 (+1.9%)."
+        );
+    }
+
+    #[test]
+    fn units_spelled_out_once_and_headlines_short() {
+        let e = entities();
+        let mut r = Referrer::new(&e);
+        let a = r.realize("A lead of 2.1 percentage points.", Scope::Prose);
+        let b = r.realize("Then 1.0 percentage point.", Scope::Prose);
+        assert_eq!(
+            (a.as_str(), b.as_str()),
+            ("A lead of 2.1 percentage points.", "Then 1.0 point.")
+        );
+        let h = r.realize(
+            &format!("{} leads by 2.1 percentage points", m("SPY")),
+            Scope::Headline,
+        );
+        assert_eq!(h, "The S&P 500 leads by 2.1 points");
+        // The headline neither introduces nor uses a form.
+        let body = r.realize(&format!("the {} fell.", m("SPY")), Scope::Prose);
+        assert_eq!(body, "The S&P 500 (SPY) fell.");
+    }
+
+    #[test]
+    fn default_forms_come_from_names_and_universe() {
+        let text = "
+rules: r
+sources:
+  - {symbol: IWM, name: Russell 2000 (IWM), file: a.csv, format: yahoo, role: index}
+  - {symbol: DGS10, name: 10-year Treasury yield, file: b.csv, format: fred, role: macro, short: the 10-year yield}
+universe: {small_caps: IWM, ten_year: DGS10}
+groups: {m7: {name: the Magnificent Seven (Apple and others), tickers: [AAPL]}}
+";
+        let c = RunConfig::parse(std::path::Path::new("run.yaml"), text).unwrap();
+        let e = Entities::new(&c);
+        let iwm = e.get("IWM").unwrap();
+        assert_eq!(iwm.full, "the Russell 2000 (IWM)");
+        assert_eq!(iwm.short, "the Russell 2000");
+        assert_eq!(iwm.generic, ["small caps"]);
+        let y = e.get("DGS10").unwrap();
+        assert_eq!(
+            (y.full.as_str(), y.short.as_str()),
+            ("the 10-year Treasury yield", "the 10-year yield")
+        );
+        assert_eq!(y.anaphor, None);
+        let g = e.get(&group_id("m7")).unwrap();
+        assert_eq!(g.short, "the Magnificent Seven");
+        assert_eq!(e.tickered().len(), 2);
+    }
+
+    #[test]
+    fn sentences_split_at_stops_not_decimals() {
+        assert_eq!(
+            split_sentences("Up 1.2% today. Down 0.5% there. e.g. fine"),
+            ["Up 1.2% today. ", "Down 0.5% there. e.g. fine"]
+        );
+    }
+}
