@@ -102,12 +102,25 @@ pub fn explain(prepared: &Prepared, as_of: AsOf, only: Option<&str>) -> Result<E
             "did not hold".to_string()
         } else if !rule.show {
             "held (a signal other rules read; it never prints itself)".to_string()
-        } else if part_of(&rule.id, "headline") {
-            "held, printed as the headline".to_string()
-        } else if part_of(&rule.id, "takeaway") {
-            format!("held, printed as a key takeaway and in {}", rule.section)
         } else if let Some(f) = kept {
-            format!("held, printed in {}", f.section)
+            let mut parts = Vec::new();
+            if part_of(&rule.id, "headline") {
+                parts.push("as the headline".to_string());
+            }
+            if part_of(&rule.id, "lead") {
+                parts.push("in the lead".to_string());
+            }
+            if part_of(&rule.id, "takeaway") {
+                parts.push("as a key takeaway".to_string());
+            }
+            if part_of(&rule.id, "body") || part_of(&rule.id, "caveat") {
+                parts.push(format!("in {}", f.section));
+            }
+            match parts.as_slice() {
+                [] => "held, not printed".to_string(),
+                [one] => format!("held, printed {one}"),
+                [init @ .., last] => format!("held, printed {} and {last}", init.join(", ")),
+            }
         } else if let Some(d) = dropped {
             format!("held, not printed: {}", d.why)
         } else if let Some((name, _)) = facts.iter().find(|(_, o)| o.missing.is_some()) {

@@ -16,7 +16,7 @@ use tera::{Context, Tera};
 
 use crate::brief::display_names;
 use crate::config::RunConfig;
-use crate::metrics::Kind;
+use crate::metrics::{Kind, Metric};
 use crate::narrative::context::{BriefCtx, PageCtx};
 use crate::narrative::{filters, template_sources, tera_position, wording_name, Origin, SPANS};
 use crate::rules::{Rule, RuleError, RuleSet, Says};
@@ -252,6 +252,14 @@ fn templates(config: &RunConfig, rules: &RuleSet, report: &mut Report) {
                 );
                 report.problems.push(problem(name, line, col, message));
             }
+            if let Some(var) = undated_holdings(&tera, name, rule) {
+                let (line, col) = first_use(text, &var);
+                let message = format!(
+                    "prints the holdings figure '{var}' without the date of its snapshot: add a \
+                     holdings_date(...) fact and print it, since snapshots are often months old"
+                );
+                report.problems.push(problem(name, line, col, message));
+            }
             if unknown.is_empty() {
                 // With every fact, and without the `maybe:` ones (a day that lacks them).
                 let rendered = tera
@@ -287,6 +295,25 @@ fn unknown_variables(tera: &Tera, name: &str, rule: &Rule) -> BTreeSet<String> {
         .filter(|v| *v != "names" && *v != SPANS && !rule.facts.contains_key(*v))
         .map(str::to_string)
         .collect()
+}
+
+/// A holdings fact a rule text prints when it prints no snapshot date.
+fn undated_holdings(tera: &Tera, name: &str, rule: &Rule) -> Option<String> {
+    let vars = tera.get_template_variables(name).ok()?;
+    let metric = |v: &str| rule.facts.get(v);
+    let dated = vars.iter().any(|v| {
+        matches!(
+            metric(v),
+            Some(Metric::HoldingsDate(_) | Metric::PreviousHoldingsDate(_))
+        )
+    });
+    (!dated)
+        .then(|| {
+            vars.into_iter()
+                .find(|v| metric(v).is_some_and(|m| m.holdings().is_some()))
+        })
+        .flatten()
+        .map(str::to_string)
 }
 
 /// The facts of `rule` with a value of each one's kind (the `maybe:` ones only with

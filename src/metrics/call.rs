@@ -64,6 +64,7 @@ pub const FUNCTIONS: &[&str] = &[
     "yield_change(series, window)",
     "curve(series, series)",
     "actual|expected|surprise|event_date(events, \"kind\")",
+    "sessions(window)",
 ];
 
 fn arity(name: &str) -> Option<usize> {
@@ -87,7 +88,8 @@ fn arity(name: &str) -> Option<usize> {
         | "streak_weeks"
         | "first_since"
         | "episodes"
-        | "last_episode" => 1,
+        | "last_episode"
+        | "sessions" => 1,
         "return" | "ratio" | "peak" | "peak_date" | "from_peak" | "trough" | "trough_date"
         | "from_trough" | "high" | "low" | "percentile" | "ago" | "change" | "pct_change"
         | "most_extreme_since" | "count" | "share_above_sma" | "members_counted"
@@ -123,6 +125,7 @@ impl Metric {
             "spread" => M::Spread(a.index(0)?, a.index(1)?, a.window(2)?),
             "multiple" => M::Multiple(a.index(0)?, a.index(1)?, a.window(2)?),
             "ratio" => M::Ratio(a.index(0)?, a.index(1)?),
+            "sessions" => M::Sessions(a.window(0)?),
             "move_start" => M::MoveStart(a.index(0)?, a.index(1)?, a.days(2)?),
             "move_days" => M::MoveDays(a.index(0)?, a.index(1)?, a.days(2)?),
             "move_return" => M::MoveReturn(a.index(0)?, a.index(1)?, a.index(2)?, a.days(3)?),

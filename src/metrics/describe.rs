@@ -109,6 +109,7 @@ impl Metric {
                 m.describe(),
                 if *high { "plus" } else { "less" }
             ),
+            M::Sessions(w) => format!("trading sessions in {} so far", window(*w)),
             M::Breadth(b, s, n) => match b {
                 Breadth::AboveSma => format!("percent of {s} members closing above their {n}-day average"),
                 Breadth::Counted => format!("{s} members with at least {n} days of prices"),

@@ -256,6 +256,8 @@ pub enum Metric {
     Curve(String, String),
     /// A field of the latest event of a kind on or before the date.
     Event(EventField, String, String),
+    /// Trading sessions in a window so far: `sessions(mtd)` is 1 on a month's first session.
+    Sessions(Window),
 }
 
 /// What a metric's numbers mean, for formatting and for JSON.
@@ -293,6 +295,7 @@ impl Metric {
             M::MoveStart(..) | M::MostExtremeSince(..) | M::HoldingsDate(_) => Kind::Date,
             M::PreviousHoldingsDate(_) => Kind::Date,
             M::MoveDays(..) | M::DaysSince(_) | M::Count(..) | M::Faded(..) => Kind::Count,
+            M::Sessions(_) => Kind::Count,
             M::Similar(..) | M::SimilarFaded(..) => Kind::Count,
             M::Band(m, _, _) => m.kind(),
             M::Turn(Turn::PeakDate | Turn::TroughDate, ..) => Kind::Date,
@@ -383,7 +386,7 @@ impl Metric {
             | M::Similar(_, m, _)
             | M::SimilarFaded(_, m, _, _)
             | M::Band(m, _, _) => m.sources(),
-            M::Count(..) | M::History(..) => vec![],
+            M::Count(..) | M::History(..) | M::Sessions(_) => vec![],
             M::Breadth(_, s, _)
             | M::TopWeight(s, _)
             | M::TopWeightChange(s, _)
@@ -562,6 +565,7 @@ impl fmt::Display for Metric {
             M::YieldChange(s, w) => write!(f, "yield_change({s}, {w})"),
             M::Curve(a, b) => write!(f, "curve({a}, {b})"),
             M::Event(e, s, k) => write!(f, "{}({s}, \"{k}\")", event_name(*e)),
+            M::Sessions(w) => write!(f, "sessions({w})"),
         }
     }
 }

@@ -170,6 +170,10 @@ impl MetricFrame {
                 None => return Ok(false),
             },
             Metric::YieldChange(..) | Metric::Curve(..) => rates::derived(self, m)?,
+            Metric::Sessions(w) => windows::spans(&self.calendar, *w)
+                .iter()
+                .map(|s| s.map(|(b, e)| (e - b) as f64))
+                .collect(),
             _ => return Ok(false),
         };
         self.push(m, values)?;

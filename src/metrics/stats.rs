@@ -112,6 +112,23 @@ mod tests {
     use crate::metrics::Window;
 
     #[test]
+    fn sessions_into_a_month_and_a_band_around_today() {
+        // Weekdays from Mon 2024-01-01: January has 23, so Thu 2024-02-01 is row 23.
+        let mut f = frame_of(&[("x", vec![4.0; 30])]);
+        let m = Metric::Sessions(Window::MonthToDate);
+        f.derive(&m, None).unwrap();
+        let v = f.numbers(&m).unwrap();
+        assert_eq!(v[22], None, "no close of a month before January here");
+        assert_eq!((v[23], v[24], v[29]), (Some(1.0), Some(2.0), Some(7.0)));
+        let x = Metric::Close("X".into());
+        f.push(&x, vec![Some(-8.0); 30]).unwrap();
+        let low = Metric::Band(Box::new(x.clone()), 25, false);
+        let high = Metric::Band(Box::new(x), 25, true);
+        assert_eq!(column(&f, &low).unwrap()[0], Some(-10.0));
+        assert_eq!(column(&f, &high).unwrap()[0], Some(-6.0));
+    }
+
+    #[test]
     fn the_last_time_it_was_this_high() {
         let v = [Some(5.0), Some(3.0), Some(4.0), None, Some(4.5), Some(6.0)];
         // Row 2 (4): row 0 (5) is the last at least as high. Row 4 (4.5): row 0 again.

@@ -154,6 +154,7 @@ fn of_metric(m: &Metric, config: &RunConfig) -> About {
         M::Yield(s) | M::YieldChange(s, _) => one(s, Family::Rates),
         M::Curve(a, b) => pair(a, b, Family::Rates),
         M::Event(_, s, _) => one(s, Family::Events),
+        M::Sessions(_) => About::default(),
     };
     let window = match m {
         M::Return(_, w)

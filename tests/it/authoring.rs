@@ -62,6 +62,10 @@ fn check_reports_every_seeded_mistake_at_its_place() {
             "mistakes.yaml:58:3: rule 'impossible_share'",
             "id already used",
         ),
+        (
+            "mistakes.yaml:70:39: rule 'undated_holdings'",
+            "without the date of its snapshot",
+        ),
         ("partials/caveats.md.tera:2:30:", "expected }}"),
         (
             "partials/watch.md.tera:3:16:",
@@ -74,7 +78,7 @@ fn check_reports_every_seeded_mistake_at_its_place() {
             "{place} {what}:\n{stderr}"
         );
     }
-    assert!(stderr.trim_end().ends_with("11 problems"), "{stderr}");
+    assert!(stderr.trim_end().ends_with("12 problems"), "{stderr}");
 }
 
 #[test]
@@ -206,7 +210,10 @@ fn explain_agrees_with_the_engine_on_every_rule_and_day() {
     assert_eq!(e.rules.len(), 1);
     let r = &e.rules[0];
     assert!(r.held);
-    assert_eq!(r.outcome, "held, printed as the headline");
+    assert_eq!(
+        r.outcome,
+        "held, printed as the headline, in the lead and as a key takeaway"
+    );
     let gap = brief
         .json
         .findings

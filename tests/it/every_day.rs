@@ -8,7 +8,7 @@
 //!   takeaways with the same figures;
 //! - every sentence with two printed values and a printed gap adds up as printed;
 //! - no direction word on a figure that prints as zero;
-//! - nothing dated after the brief.
+//! - nothing dated after the brief, and every holdings figure dated in its own sentence.
 //!
 //! The figures are printed for the record.
 
@@ -223,6 +223,17 @@ fn every_trading_day_renders_reads_like_a_draft_and_varies_its_headline() {
     let mut previous: Option<(String, String)> = None;
     let mut notes: BTreeMap<String, usize> = BTreeMap::new();
     let (mut repeats, mut days) = (0, 0);
+    // The last five headlines, with their facts: a week of briefs never repeats the headline
+    // of a rule with five wordings unless nothing changed, and every rule that leads often
+    // has five.
+    let mut week: Vec<(String, String)> = Vec::new();
+    let mut week_repeats = 0;
+    let mut leads: BTreeMap<String, usize> = BTreeMap::new();
+    let wordings = |id: &str| {
+        (prepared.rules.rules.iter())
+            .find(|r| r.id == id)
+            .map_or(0, |r| r.headline.len())
+    };
     let mut r = Record::default();
     let window = |d: NaiveDate| (2010..=2025).contains(&chrono::Datelike::year(&d));
     for day in prepared.frame.calendar.clone() {
@@ -246,6 +257,24 @@ fn every_trading_day_renders_reads_like_a_draft_and_varies_its_headline() {
             }
         }
         *headlines.entry(headline.clone()).or_default() += 1;
+        let lead_rule = (brief.json.sentences.iter())
+            .find(|s| s.part == "headline")
+            .map(|s| s.rule.clone())
+            .unwrap_or_default();
+        *leads.entry(lead_rule.clone()).or_default() += 1;
+        if let Some((_, f)) = week.iter().find(|(h, _)| *h == headline) {
+            week_repeats += 1;
+            if wordings(&lead_rule) >= 5 {
+                assert_eq!(
+                    *f, facts,
+                    "{day}: the headline of an earlier day this week, with other facts: {headline}"
+                );
+            }
+        }
+        week.push((headline.clone(), facts.clone()));
+        if week.len() > 4 {
+            week.remove(0);
+        }
         for s in brief.json.sentences.iter().filter(|s| s.part == "note") {
             *notes.entry(s.rule.clone()).or_default() += 1;
         }
@@ -298,6 +327,30 @@ fn every_trading_day_renders_reads_like_a_draft_and_varies_its_headline() {
                 figure_sets.push(figures);
             }
         }
+        // A holdings figure is dated in its own sentence: snapshots are months apart.
+        for sent in &brief.json.sentences {
+            let holdings = sent.facts.values().any(|f| {
+                f.metric.as_deref().is_some_and(|m| {
+                    [
+                        "top_weight",
+                        "group_weight",
+                        "hhi",
+                        "effective_n",
+                        "sector_weight",
+                        "largest_sector",
+                    ]
+                    .iter()
+                    .any(|h| m.starts_with(h))
+                })
+            });
+            if holdings && matches!(sent.part, "headline" | "lead" | "takeaway" | "body") {
+                assert!(
+                    MONTHS.iter().any(|m| sent.text.contains(m)),
+                    "{day}: a holdings figure without its date: {}",
+                    sent.text
+                );
+            }
+        }
         for p in paragraphs(md) {
             r.paragraphs += 1;
             r.sentences += sentences(&p).len();
@@ -322,7 +375,7 @@ fn every_trading_day_renders_reads_like_a_draft_and_varies_its_headline() {
     eprintln!(
         "{days} trading days: {} sentences and {} table cells, {} numbers, {} dates, {} direction \
          words, {} sums checked ({} template literals); {} distinct headlines; {repeats} \
-         unchanged repeats",
+         unchanged repeats from the day before, {week_repeats} within five sessions",
         tally.texts,
         tally.cells,
         tally.numbers,
@@ -349,6 +402,13 @@ fn every_trading_day_renders_reads_like_a_draft_and_varies_its_headline() {
         per(r.words),
     );
     eprintln!("data notes printed, by rule: {notes:?}");
+    for (rule, n) in leads.iter().filter(|(r, _)| !r.is_empty()) {
+        assert!(
+            *n <= 20 || wordings(rule) >= 5,
+            "'{rule}' leads {n} briefs with only {} headline wordings",
+            wordings(rule)
+        );
+    }
     assert_eq!(r.remention, 0, "an index named in full twice in a brief");
     assert_eq!(r.verbatim, 0, "takeaways that copy the body");
     assert!(

@@ -5,6 +5,7 @@ mod authoring;
 mod bad_input;
 mod claims;
 mod daily;
+mod draft;
 mod every_day;
 mod golden;
 mod history_real;

@@ -44,3 +44,26 @@ fn eventful_real_briefs_match_the_shipped_examples_in_both_locales() {
         }
     }
 }
+
+#[test]
+fn the_readme_excerpt_is_the_shipped_brief() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let golden =
+        std::fs::read_to_string(root().join("examples/real/briefs/2024-07-25.en-US.md")).unwrap();
+    let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let golden = squash(&golden);
+    let quote: Vec<&str> = readme
+        .lines()
+        .skip_while(|l| !l.starts_with("> # "))
+        .take_while(|l| l.starts_with('>'))
+        .map(|l| l.trim_start_matches('>').trim())
+        .collect();
+    assert!(quote.len() > 10, "the README quotes a brief");
+    for paragraph in quote.split(|l| l.is_empty()) {
+        let p = squash(&paragraph.join(" "));
+        assert!(
+            golden.contains(&p),
+            "README quotes what the brief does not say:\n{p}"
+        );
+    }
+}

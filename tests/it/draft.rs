@@ -1,0 +1,118 @@
+//! The brief as a draft, on real dates: what the run file's holdings policy does with an old
+//! snapshot, and that the lead's printed gap is the difference of the returns recomputed
+//! from the ETF files and rounded as printed.
+
+use chrono::NaiveDate;
+use marketbrief::brief::Prepared;
+use marketbrief::config::{OldHoldings, RunConfig};
+use marketbrief::AsOf;
+
+use crate::real_data::{data_dir, yahoo};
+use crate::support::root;
+
+fn real() -> RunConfig {
+    RunConfig::load(&root().join("examples/real/marketbrief.yaml")).unwrap()
+}
+
+fn day(s: &str) -> AsOf {
+    AsOf::Date(s.parse().unwrap())
+}
+
+#[test]
+fn an_old_snapshot_is_dated_or_left_out_as_the_run_file_says() {
+    if data_dir().is_none() {
+        return;
+    }
+    // 2024-07-25: the IVV snapshot in force is of 2023-12-20, 218 days old.
+    let mut config = real();
+    assert_eq!(config.style.holdings.older, OldHoldings::Dated);
+    let dated = Prepared::new(&config)
+        .unwrap()
+        .brief(day("2024-07-25"))
+        .unwrap();
+    assert!(
+        dated.markdown.contains("## Concentration"),
+        "{}",
+        dated.markdown
+    );
+    assert!(dated
+        .markdown
+        .contains("| Top-10 weight (holdings of December 20, 2023) |"));
+    let concentration = dated.markdown.split("## Concentration").nth(1).unwrap();
+    let concentration = concentration.split("\n## ").next().unwrap();
+    for sentence in concentration.split(". ") {
+        assert!(
+            sentence.contains("2023") || sentence.starts_with("By the Herfindahl"),
+            "an undated holdings sentence: {sentence}"
+        );
+    }
+
+    config.style.holdings.older = OldHoldings::Omit;
+    let omitted = Prepared::new(&config)
+        .unwrap()
+        .brief(day("2024-07-25"))
+        .unwrap();
+    assert!(
+        !omitted.markdown.contains("Concentration"),
+        "{}",
+        omitted.markdown
+    );
+    assert!(!omitted.markdown.contains("Top-10 weight"));
+    assert!(
+        !omitted.markdown.contains("IVV"),
+        "its source is not listed either"
+    );
+    let why: Vec<&str> = (omitted.json.dropped.iter())
+        .filter(|d| d.why.contains("holdings snapshot is older than 31 days"))
+        .map(|d| d.rule.as_str())
+        .collect();
+    assert!(why.contains(&"top10_weight_above_30"), "{why:?}");
+
+    // A limit longer than the snapshot's age: printed, and the table row is not dated.
+    config.style.holdings.max_age_days = 400;
+    let young = Prepared::new(&config)
+        .unwrap()
+        .brief(day("2024-07-25"))
+        .unwrap();
+    assert!(young.markdown.contains("| Top-10 weight |"));
+}
+
+#[test]
+fn the_leads_gap_is_the_difference_of_the_rounded_returns_from_the_files() {
+    let Some(data) = data_dir() else { return };
+    let closes = |f: &str| yahoo(&data.join("taeheon-kong_etf-app").join(f));
+    let (iwm, spy) = (closes("IWM.csv"), closes("SPY.csv"));
+    let config = real();
+    let prepared = Prepared::new(&config).unwrap();
+    // Days of the month-lead headline, a few years apart.
+    for date in ["2016-11-25", "2020-12-31", "2023-12-11", "2024-07-16"] {
+        let d: NaiveDate = date.parse().unwrap();
+        let ret = |rows: &[(NaiveDate, f64)]| {
+            let i = rows.iter().position(|r| r.0 == d).unwrap();
+            (rows[i].1 / rows[i - 21].1 - 1.0) * 100.0
+        };
+        let (a, b) = (ret(&iwm), ret(&spy));
+        let round = |x: f64| (x * 10.0).round() / 10.0;
+        let gap = format!("{:.1}", round(a) - round(b));
+        let brief = prepared.brief(AsOf::Date(d)).unwrap();
+        let lead = (brief.json.sentences.iter())
+            .find(|s| s.part == "lead" && s.rule == "small_caps_beat_large_caps_month")
+            .map(|s| s.text.clone())
+            .unwrap_or_else(|| panic!("{date}: the month lead is not in the lead"));
+        assert!(
+            lead.contains(&format!("{gap} percentage points")),
+            "{date}: {a:.3} and {b:.3} print a gap of {gap}: {lead}"
+        );
+        // The full-precision fact stays in the JSON.
+        let fact = &(brief.json.sentences.iter())
+            .find(|s| s.rule == "small_caps_beat_large_caps_month")
+            .unwrap()
+            .facts["gap"];
+        let exact = fact.value.as_f64().unwrap();
+        assert!(
+            (exact - (a - b)).abs() < 1e-6,
+            "{date}: {exact} vs {}",
+            a - b
+        );
+    }
+}
