@@ -97,22 +97,28 @@ fn words(r: Relation, nested: bool) -> &'static [&'static str] {
 /// the one before, on trading day `day`.
 pub fn paragraph(messages: &[Message], day: usize) -> Vec<String> {
     let mut out = Vec::with_capacity(messages.len());
+    let mut last: Option<&str> = None;
     for (i, m) in messages.iter().enumerate() {
         let Some(prev) = i.checked_sub(1).map(|j| &messages[j]) else {
             out.push(m.text.to_string());
             continue;
         };
+        let last_word = last;
         let r = relation(prev, m);
         let nested = match (prev.about.sessions(), m.about.sessions()) {
             (Some(a), Some(b)) => b < a,
             _ => false,
         };
-        let choices = words(r, nested);
-        if choices.is_empty() {
+        // Never the same word twice running: the next choice, or none.
+        let choices: Vec<&str> = (words(r, nested).iter().copied())
+            .filter(|w| Some(*w) != last_word)
+            .collect();
+        let Some(&word) = choices.get((day + i) % choices.len().max(1)) else {
             out.push(m.text.to_string());
+            last = None;
             continue;
-        }
-        let word = choices[(day + i) % choices.len()];
+        };
+        last = Some(word);
         out.push(format!("{word} {}", lower_first(m.text, m.lowercase_ok)));
     }
     out
@@ -176,6 +182,17 @@ mod tests {
                 "But on the day they lagged.",
             ]
         );
+    }
+
+    #[test]
+    fn a_connective_never_opens_two_sentences_running() {
+        let pair = |days| About {
+            relative: true,
+            ..about(&[("IWM", 1), ("SPY", -1)], Family::Performance, Some(days))
+        };
+        let (m, w, d) = (pair(21), pair(5), pair(1));
+        let texts = paragraph(&[msg("M.", &m), msg("W.", &w), msg("D.", &d)], 0);
+        assert_eq!(texts, ["M.", "And w.", "D."]);
     }
 
     #[test]

@@ -4,8 +4,8 @@
 //! - **Headline**: the strongest finding's claim, joined with "as" to the clause of the
 //!   strongest finding in the lead that has one and agrees with it on a shared subject
 //!   ("Small caps extend their lead as tech sells off").
-//! - **Lead**: the headline finding, then up to two findings of the same family on the same
-//!   subject (what supports or contrasts with it), then the strongest caveat on that subject
+//! - **Lead**: the headline finding, then up to two findings of the same family and kind
+//!   (relative or absolute) on the same subject (what supports or contrasts with it), then the strongest caveat on that subject
 //!   (what qualifies it), in at most four sentences. A lead of one sentence takes the next
 //!   strongest finding as context.
 //! - **Takeaways**: the headline finding's summary first, then the next findings' summaries,
@@ -105,13 +105,17 @@ pub fn plan(kept: &[Info], takeaways: usize, watch: usize) -> Plan {
         if lead.len() >= 3 {
             break;
         }
-        if kept[i].about.family == top.family && shares(kept[i].about, top) && fits(sentences, i) {
+        let alike = kept[i].about.family == top.family && kept[i].about.relative == top.relative;
+        if alike && shares(kept[i].about, top) && fits(sentences, i) {
             lead.push(i);
             sentences += kept[i].sentences;
         }
     }
-    // What qualifies it: the strongest caveat on its subject.
-    if let Some(c) = (0..kept.len()).find(|&i| kept[i].caveat && shares(kept[i].about, top)) {
+    // What qualifies it: the strongest caveat of its kind on its subject.
+    let qualifies = |i: usize| {
+        kept[i].caveat && kept[i].about.relative == top.relative && shares(kept[i].about, top)
+    };
+    if let Some(c) = (0..kept.len()).find(|&i| qualifies(i)) {
         if fits(sentences, c) {
             lead.push(c);
             sentences += kept[c].sentences;

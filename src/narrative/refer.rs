@@ -241,10 +241,17 @@ impl<'e> Referrer<'e> {
             let distinct: BTreeSet<&str> = ids.iter().copied().collect();
             // Entities that share a sentence are named alike: all by name, or, where each has
             // a generic form and the first was last named by name, all by kind.
+            // Each mention must have a generic form that fits where it stands.
+            let fits_by_kind = |id: &str, after: &str, counted: bool| {
+                let singular = singular_next(after) || counted;
+                self.entities
+                    .get(id)
+                    .is_some_and(|f| f.generic.iter().any(|g| !(singular && is_plural(g))))
+            };
             let by_kind = distinct.len() > 1
-                && distinct.iter().all(|id| {
-                    self.introduced.contains(*id)
-                        && self.entities.get(id).is_some_and(|f| !f.generic.is_empty())
+                && distinct.iter().all(|id| self.introduced.contains(*id))
+                && mentions(sentence).iter().all(|(id, before, after)| {
+                    fits_by_kind(id, after, before.ends_with("members of "))
                 })
                 && ids.first().is_some_and(|id| {
                     let short = self.entities.get(id).map(|f| f.short.as_str());
@@ -429,6 +436,25 @@ pub fn without_markers(text: &str) -> String {
     out
 }
 
+/// Each marker of a sentence: its id, the text before it and the text after it.
+fn mentions(sentence: &str) -> Vec<(&str, &str, &str)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(open) = sentence[from..].find(OPEN).map(|i| from + i) {
+        let Some(len) = sentence[open..].find(CLOSE) else {
+            break;
+        };
+        let end = open + len + CLOSE.len_utf8();
+        out.push((
+            &sentence[open + OPEN.len_utf8()..open + len],
+            &sentence[..open],
+            &sentence[end..],
+        ));
+        from = end;
+    }
+    out
+}
+
 /// Who else a sentence names, and how.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Crowd {
@@ -606,6 +632,18 @@ mod tests {
             alone.windows(2).all(|w| w[0] != w[1]),
             "no form twice in a row: {alone:?}"
         );
+    }
+
+    #[test]
+    fn by_kind_only_when_every_name_in_the_sentence_can_be() {
+        let e = entities();
+        let mut r = Referrer::new(&e);
+        let pair = format!("The ratio of {} to {} rose.", m("IWM"), m("SPY"));
+        r.realize(&pair, Scope::Prose);
+        r.realize(&pair, Scope::Prose);
+        // "small caps" cannot stand before "trails": both go by name.
+        let out = r.realize(&format!("{} trails {}.", m("IWM"), m("SPY")), Scope::Prose);
+        assert_eq!(out, "The Russell 2000 trails the S&P 500.");
     }
 
     #[test]

@@ -91,6 +91,37 @@ fn first(c: &Condition, sign: i8) -> Option<(&Side, Op, &Side, i8)> {
     }
 }
 
+/// Which way a metric's rise points for its subject: +1 (a higher return, more members above
+/// their average, closer to a high), -1 (more members at a low, more decliners), 0 where
+/// higher is neither better nor worse (weights, multiples, yields, counts of members).
+fn polarity(m: &Metric) -> i8 {
+    use crate::metrics::Breadth as B;
+    match m {
+        Metric::Breadth(B::AtLow | B::Decliners, ..) => -1,
+        Metric::Breadth(B::Counted, ..) => 0,
+        Metric::Breadth(..) => 1,
+        Metric::TopWeight(..)
+        | Metric::TopWeightChange(..)
+        | Metric::GroupWeight(..)
+        | Metric::Hhi(_)
+        | Metric::EffectiveN(_)
+        | Metric::SectorWeight(..)
+        | Metric::LargestSector(_)
+        | Metric::LargestSectorWeight(_)
+        | Metric::HoldingsDate(_)
+        | Metric::PreviousHoldingsDate(_)
+        | Metric::Valuation(..)
+        | Metric::Event(..)
+        | Metric::Sessions(_) => 0,
+        Metric::Stat(_, inner, _)
+        | Metric::Ago(inner, _)
+        | Metric::Change(inner, _)
+        | Metric::PctChange(inner, _)
+        | Metric::Band(inner, _, _) => polarity(inner),
+        _ => 1,
+    }
+}
+
 /// The index a source stands for: itself, or the index it describes.
 fn index_of(symbol: &str, config: &RunConfig) -> String {
     config
@@ -192,7 +223,7 @@ pub fn of_rule(rule: &Rule, config: &RunConfig) -> About {
         Side::Metric(m) => {
             let mut a = of_metric(m, config);
             for s in &mut a.subjects {
-                s.1 *= d;
+                s.1 *= d * polarity(m);
             }
             Some(a)
         }

@@ -22,6 +22,8 @@ const CLAIMS: &[(&str, &[&str])] = &[
             "small_caps_beat_large_caps_day",
             "large_caps_big_calendar_month_gain",
             "large_caps_big_calendar_month_loss",
+            "large_caps_big_day_drop",
+            "large_caps_big_day_gain",
         ],
     ),
     (
@@ -60,6 +62,8 @@ const CLAIMS: &[(&str, &[&str])] = &[
         &[
             "large_caps_correction",
             "large_caps_bear_market",
+            "large_caps_enters_correction",
+            "large_caps_enters_bear_market",
             "small_caps_near_bull_market",
         ],
     ),
