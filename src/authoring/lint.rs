@@ -18,7 +18,9 @@ use crate::brief::display_names;
 use crate::config::RunConfig;
 use crate::metrics::{Kind, Metric};
 use crate::narrative::context::{BriefCtx, PageCtx};
-use crate::narrative::{filters, template_sources, tera_position, wording_name, Origin, SPANS};
+use crate::narrative::{
+    filters, template_sources, tera_position, wording_name, Origin, SAID, SPANS,
+};
 use crate::rules::{Rule, RuleError, RuleSet, Says};
 
 /// One problem, where a person can open it.
@@ -292,7 +294,7 @@ fn unknown_variables(tera: &Tera, name: &str, rule: &Rule) -> BTreeSet<String> {
         return BTreeSet::new();
     };
     vars.into_iter()
-        .filter(|v| *v != "names" && *v != SPANS && !rule.facts.contains_key(*v))
+        .filter(|v| !["names", SPANS, SAID].contains(v) && !rule.facts.contains_key(*v))
         .map(str::to_string)
         .collect()
 }
@@ -331,6 +333,9 @@ fn sample_context(rule: &Rule, names: &BTreeMap<String, String>, maybe: bool) ->
     ctx.insert("names", names);
     let spans: BTreeMap<&String, usize> = rule.facts.keys().map(|k| (k, 1)).collect();
     ctx.insert(SPANS, &spans);
+    // With `maybe` set, every fact counts as said already; without, none.
+    let said: BTreeMap<&String, bool> = rule.facts.keys().map(|k| (k, maybe)).collect();
+    ctx.insert(SAID, &said);
     ctx
 }
 

@@ -15,11 +15,20 @@ use crate::data::Content;
 use crate::metrics::{Metric, Value};
 use crate::narrative::check::{printed_numbers, Tally};
 use crate::narrative::context::TableCtx;
-use crate::narrative::plan::{self, Info};
+use crate::narrative::plan::{self, Info, Plan};
 use crate::narrative::refer::{split_sentences, without_markers};
-use crate::narrative::{FindingText, Table};
+use crate::narrative::{FindingText, Inputs, Table};
 use crate::rules::Finding;
 use crate::select::{self, Selection};
+
+/// The findings of a plan in the order a reader meets their body texts.
+fn reading_order(plan: &Plan) -> Vec<usize> {
+    (plan.lead.iter())
+        .chain(plan.sections.iter().flat_map(|(_, ps)| ps.iter().flatten()))
+        .chain(&plan.caveats)
+        .copied()
+        .collect()
+}
 
 /// A brief's findings in words, with what the fact check verified.
 pub(super) struct Words {
@@ -101,11 +110,17 @@ impl Prepared<'_> {
         let spans: Vec<BTreeMap<String, usize>> = (kept.iter())
             .map(|f| shown::sessions(f, &self.spans, frame, row))
             .collect();
-        let texts = (kept.iter().enumerate())
-            .map(|(i, f)| {
-                self.narrator
-                    .finding(f, &shown[i], &spans[i], &self.markers, row)
-            })
+        let nothing = BTreeSet::new();
+        let render = |i: usize, said: &BTreeSet<String>| {
+            let inputs = Inputs {
+                shown: &shown[i],
+                spans: &spans[i],
+                said,
+            };
+            self.narrator.finding(&kept[i], &inputs, &self.markers, row)
+        };
+        let mut texts = (0..kept.len())
+            .map(|i| render(i, &nothing))
             .collect::<Result<Vec<_>, _>>()?;
         let infos: Vec<Info> = (kept.iter().zip(&texts))
             .map(|(f, t)| Info {
@@ -128,6 +143,20 @@ impl Prepared<'_> {
             .collect();
         let budget = &config.style.budget;
         let plan = plan::plan(&infos, budget.takeaways, budget.watch);
+        // Now that the order is known, texts that read `said` learn which of their facts the
+        // brief printed before them (in the lead, the sections, the caveats).
+        let mut printed: BTreeSet<&Metric> = BTreeSet::new();
+        for i in reading_order(&plan) {
+            let rule = &kept[i].rule;
+            if self.narrator.reads_said(&rule.id) {
+                let said: BTreeSet<String> = (rule.facts.iter())
+                    .filter(|(_, m)| printed.contains(m))
+                    .map(|(k, _)| k.clone())
+                    .collect();
+                texts[i] = render(i, &said)?;
+            }
+            printed.extend(texts[i].printed.iter().filter_map(|k| rule.facts.get(k)));
+        }
         let composed = compose(kept, &texts, &plan, &self.entities, row);
         // Findings the plan did not use: baselines, when other findings told the day.
         for (i, f) in kept.iter().enumerate() {
@@ -140,10 +169,14 @@ impl Prepared<'_> {
         let no_spans = BTreeMap::new();
         let note_texts = (notes.iter())
             .map(|n| {
-                let f = &n.finding;
+                let inputs = Inputs {
+                    shown: &n.finding.facts,
+                    spans: &no_spans,
+                    said: &nothing,
+                };
                 let t = self
                     .narrator
-                    .finding(f, &f.facts, &no_spans, &self.markers, row)?;
+                    .finding(&n.finding, &inputs, &self.markers, row)?;
                 Ok(t.text)
             })
             .collect::<Result<Vec<_>, Error>>()?;

@@ -13,7 +13,7 @@ mod locate;
 pub mod plan;
 pub mod refer;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
@@ -145,9 +145,23 @@ pub struct FindingText {
     /// Whether the body text's first word may go to lower case after a connective (it is a
     /// plain word, not a name).
     pub lowercase_ok: bool,
+    /// The facts the body text prints, by name.
+    pub printed: Vec<String>,
     /// The text of the templates used, outside their tags: figures written there by hand
     /// ("over 21 sessions") are the template's own, not facts.
     pub literals: String,
+}
+
+/// What one finding's texts are rendered with.
+#[derive(Debug, Clone, Copy)]
+pub struct Inputs<'a> {
+    /// The values its texts show, by fact name (see `brief::shown`).
+    pub shown: &'a BTreeMap<String, Value>,
+    /// The sessions each fact's window spans, for the direction words.
+    pub spans: &'a BTreeMap<String, usize>,
+    /// Its facts the brief has printed already, earlier in reading order: a text can say
+    /// `{% if said.small %}that gain{% else %}{{ small | pct }}{% endif %}`.
+    pub said: &'a BTreeSet<String>,
 }
 
 /// A comparison table: one column per index, one row per metric.
@@ -165,6 +179,10 @@ pub struct Narrator {
     origins: BTreeMap<String, Origin>,
     /// For each rule, the facts its takeaway wordings print.
     takeaway_facts: BTreeMap<String, Vec<String>>,
+    /// For each template, the variables it prints (in `{{ }}`, not in conditions).
+    printed: BTreeMap<String, Vec<String>>,
+    /// The rules whose texts read `said`.
+    reads_said: BTreeSet<String>,
     /// Each template's text outside its tags: the fact check's literals, read once.
     literals: BTreeMap<String, String>,
     locale: Locale,
@@ -243,13 +261,34 @@ impl Narrator {
                 (r.id.clone(), used)
             })
             .collect();
+        let printed: BTreeMap<String, Vec<String>> = (sources.iter())
+            .map(|(n, (t, _))| (n.clone(), printed_variables(t)))
+            .collect();
+        let reads_said = (rules.rules.iter())
+            .filter(|r| {
+                sources.iter().any(|(n, (t, o))| {
+                    matches!(o, Origin::Rule(_, _, id, _) if *id == r.id)
+                        && n.starts_with("rule/")
+                        && t.contains(SAID)
+                })
+            })
+            .map(|r| r.id.clone())
+            .collect();
         Ok(Narrator {
             tera,
             origins,
             takeaway_facts,
+            printed,
+            reads_said,
             literals,
             locale,
         })
+    }
+
+    /// Whether a rule's texts read `said` (and so may read differently once the plan knows
+    /// what comes before them).
+    pub fn reads_said(&self, rule: &str) -> bool {
+        self.reads_said.contains(rule)
     }
 
     /// The facts a rule's takeaway wordings print (by name).
@@ -257,19 +296,17 @@ impl Narrator {
         self.takeaway_facts.get(rule).map_or(&[], Vec::as_slice)
     }
 
-    /// Renders a finding's body, takeaway, headline, watch line and clause from the values
-    /// its texts show (`shown`, by fact name), the sessions each fact spans (for the direction
-    /// words) and the names (markers, see [`refer`]), in the wordings of trading day `day`.
+    /// Renders a finding's body, takeaway, headline, watch line and clause with `inputs`
+    /// and the names (markers, see [`refer`]), in the wordings of trading day `day`.
     pub fn finding(
         &self,
         f: &Finding,
-        shown: &BTreeMap<String, Value>,
-        spans: &BTreeMap<String, usize>,
+        inputs: &Inputs,
         names: &BTreeMap<String, String>,
         day: usize,
     ) -> Result<FindingText, NarrativeError> {
         let mut ctx = Context::new();
-        for (k, v) in shown {
+        for (k, v) in inputs.shown {
             match v {
                 Value::Number(x) => ctx.insert(k.clone(), x),
                 Value::Count(n) => ctx.insert(k.clone(), n),
@@ -278,7 +315,11 @@ impl Narrator {
             }
         }
         ctx.insert("names", names);
-        ctx.insert(SPANS, spans);
+        ctx.insert(SPANS, inputs.spans);
+        let said: BTreeMap<&String, bool> = (f.rule.facts.keys())
+            .map(|k| (k, inputs.said.contains(k)))
+            .collect();
+        ctx.insert(SAID, &said);
         let rule: &Rule = &f.rule;
         let mut used = Vec::new();
         let mut render = |which: &'static str, n: usize| -> Result<String, NarrativeError> {
@@ -317,19 +358,20 @@ impl Narrator {
             0 => None,
             n => Some(render("clause", n)?.trim_end_matches('.').to_string()),
         };
+        let printed = self.printed.get(&used[0]).cloned().unwrap_or_default();
         let literals = used
             .iter()
             .filter_map(|n| self.literals.get(n).map(String::as_str))
             .collect::<Vec<_>>()
             .join("\n");
-        let texts: Vec<&str> = shown
-            .values()
+        let texts: Vec<&str> = (inputs.shown.values())
             .filter_map(|v| match v {
                 Value::Text(s) => Some(s.as_str()),
                 _ => None,
             })
             .collect();
         Ok(FindingText {
+            printed,
             lowercase_ok: plain_start(&text, &texts),
             text,
             takeaway,
@@ -441,6 +483,23 @@ pub(crate) fn template_sources(
 
 /// The context map of each fact's span in sessions, which the direction filters read.
 pub const SPANS: &str = "span_of";
+
+/// The context map of which facts the brief has printed already.
+pub const SAID: &str = "said";
+
+/// The variables a template prints, in `{{ }}` (not those it only tests).
+fn printed_variables(text: &str) -> Vec<String> {
+    static PRINTED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\{\{-?\s*([A-Za-z_][A-Za-z0-9_]*)").expect("a valid pattern")
+    });
+    let mut v: Vec<String> = (PRINTED.captures_iter(text))
+        .map(|c| c[1].to_string())
+        .filter(|n| n != "names")
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
 
 static DIRECTION_FILTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
