@@ -11,11 +11,15 @@
 
 use std::sync::LazyLock;
 
-use chrono::{Datelike, NaiveDate};
-use regex::{Captures, Regex};
+use chrono::Datelike;
+use regex::Regex;
 use serde::Serialize;
 
 pub mod arithmetic;
+mod dates;
+
+pub use dates::date_after;
+use dates::dates;
 
 use super::filters::numbers::{FRACTIONS, FRACTION_TOLERANCE};
 use super::filters::words::{size_band, verb_band, DOWN_WORDS, FLAT_WORDS, ORDINALS, UP_WORDS};
@@ -77,20 +81,6 @@ pub struct Mismatch {
     pub why: String,
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 const NUMBER_WORDS: [&str; 11] = [
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
 ];
@@ -101,20 +91,6 @@ const MULTIPLE_WORDS: [(&str, f64); 5] = [
     ("roughly four times", 4.0),
     ("about half", 0.5),
 ];
-
-static DATES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    let m = MONTHS.join("|");
-    [
-        format!(r"\b(?P<m>{m}) (?P<d>\d{{1,2}}), (?P<y>\d{{4}})\b"),
-        format!(r"\b(?P<d>\d{{1,2}}) (?P<m>{m}) (?P<y>\d{{4}})\b"),
-        format!(r"\b(?P<m>{m}) (?P<y>\d{{4}})\b"),
-        format!(r"\b(?P<m>{m}) (?P<d>\d{{1,2}})\b"),
-        format!(r"\b(?P<d>\d{{1,2}}) (?P<m>{m})\b"),
-    ]
-    .iter()
-    .map(|p| Regex::new(p).expect("date patterns are valid"))
-    .collect()
-});
 
 static WORDS: LazyLock<Regex> = LazyLock::new(|| {
     let mut phrases: Vec<String> = FRACTIONS.iter().map(|(w, _)| w.to_string()).collect();
@@ -335,43 +311,6 @@ fn mask(text: &str, masks: &[&str]) -> String {
         .fold(text.to_string(), |t, m| t.replace(**m, "§"))
 }
 
-/// Reads the dates of `text`, checks each against the date facts, and masks them. Returns the
-/// masked text and how many dates it read, or the first date no fact (or literal) supports.
-fn dates(text: &str, facts: &[Fact], literal: &str) -> Result<(String, usize), String> {
-    let mut out = text.to_string();
-    let mut count = 0;
-    let mut bad = None;
-    for re in DATES.iter() {
-        out = re
-            .replace_all(&out, |c: &Captures| {
-                let field = |k: &str| c.name(k).and_then(|m| m.as_str().parse::<u32>().ok());
-                let month = MONTHS
-                    .iter()
-                    .position(|m| *m == &c["m"])
-                    .map(|i| i as u32 + 1);
-                let ok = |d: NaiveDate| {
-                    Some(d.month()) == month
-                        && field("y").is_none_or(|y| d.year() == y as i32)
-                        && field("d").is_none_or(|day| d.day() == day)
-                };
-                let dated = facts
-                    .iter()
-                    .any(|f| matches!(f.value, Value::Date(d) if ok(*d)));
-                if dated {
-                    count += 1;
-                } else if !literal.contains(&c[0]) {
-                    bad.get_or_insert_with(|| c[0].to_string());
-                }
-                "§".to_string()
-            })
-            .into_owned();
-    }
-    match bad {
-        Some(d) => Err(d),
-        None => Ok((out, count)),
-    }
-}
-
 fn numeric(v: &Value) -> Option<f64> {
     match v {
         Value::Number(x) => Some(*x),
@@ -507,33 +446,6 @@ pub fn printed_numbers(text: &str) -> Vec<String> {
         .collect();
     v.sort();
     v
-}
-
-/// The first date in `text` (either locale's style, or ISO) that is after `day`.
-pub fn date_after(text: &str, day: NaiveDate) -> Option<String> {
-    static ISO: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\b(\d{4})-(\d{2})-(\d{2})\b").expect("valid"));
-    for c in ISO.captures_iter(text) {
-        let d = NaiveDate::parse_from_str(&c[0], "%Y-%m-%d").ok();
-        if d.is_some_and(|d| d > day) {
-            return Some(c[0].to_string());
-        }
-    }
-    for re in DATES.iter() {
-        for c in re.captures_iter(text) {
-            let field = |k: &str| c.name(k).and_then(|m| m.as_str().parse::<u32>().ok());
-            let Some(month) = MONTHS.iter().position(|m| *m == &c["m"]) else {
-                continue;
-            };
-            let Some(year) = field("y") else { continue };
-            let first =
-                NaiveDate::from_ymd_opt(year as i32, month as u32 + 1, field("d").unwrap_or(1));
-            if first.is_some_and(|d| d > day) {
-                return Some(c[0].to_string());
-            }
-        }
-    }
-    None
 }
 
 /// A plain four-digit number may be the year of a date fact ("since 2008").

@@ -1,0 +1,103 @@
+//! Dates in a text: read in either locale's style ("July 16, 2024", "16 July 2024", "July
+//! 2024", "July 16"), checked against a finding's date facts and masked before its numbers
+//! are read; and any date after the brief's own.
+
+use std::sync::LazyLock;
+
+use chrono::{Datelike, NaiveDate};
+use regex::{Captures, Regex};
+
+use super::Fact;
+use crate::metrics::Value;
+
+pub(super) const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+static DATES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    let m = MONTHS.join("|");
+    [
+        format!(r"\b(?P<m>{m}) (?P<d>\d{{1,2}}), (?P<y>\d{{4}})\b"),
+        format!(r"\b(?P<d>\d{{1,2}}) (?P<m>{m}) (?P<y>\d{{4}})\b"),
+        format!(r"\b(?P<m>{m}) (?P<y>\d{{4}})\b"),
+        format!(r"\b(?P<m>{m}) (?P<d>\d{{1,2}})\b"),
+        format!(r"\b(?P<d>\d{{1,2}}) (?P<m>{m})\b"),
+    ]
+    .iter()
+    .map(|p| Regex::new(p).expect("date patterns are valid"))
+    .collect()
+});
+
+/// Reads the dates of `text`, checks each against the date facts, and masks them. Returns the
+/// masked text and how many dates it read, or the first date no fact (or literal) supports.
+pub(super) fn dates(text: &str, facts: &[Fact], literal: &str) -> Result<(String, usize), String> {
+    let mut out = text.to_string();
+    let mut count = 0;
+    let mut bad = None;
+    for re in DATES.iter() {
+        out = re
+            .replace_all(&out, |c: &Captures| {
+                let field = |k: &str| c.name(k).and_then(|m| m.as_str().parse::<u32>().ok());
+                let month = MONTHS
+                    .iter()
+                    .position(|m| *m == &c["m"])
+                    .map(|i| i as u32 + 1);
+                let ok = |d: NaiveDate| {
+                    Some(d.month()) == month
+                        && field("y").is_none_or(|y| d.year() == y as i32)
+                        && field("d").is_none_or(|day| d.day() == day)
+                };
+                let dated = facts
+                    .iter()
+                    .any(|f| matches!(f.value, Value::Date(d) if ok(*d)));
+                if dated {
+                    count += 1;
+                } else if !literal.contains(&c[0]) {
+                    bad.get_or_insert_with(|| c[0].to_string());
+                }
+                "§".to_string()
+            })
+            .into_owned();
+    }
+    match bad {
+        Some(d) => Err(d),
+        None => Ok((out, count)),
+    }
+}
+
+/// The first date in `text` (either locale's style, or ISO) that is after `day`.
+pub fn date_after(text: &str, day: NaiveDate) -> Option<String> {
+    static ISO: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\b(\d{4})-(\d{2})-(\d{2})\b").expect("valid"));
+    for c in ISO.captures_iter(text) {
+        let d = NaiveDate::parse_from_str(&c[0], "%Y-%m-%d").ok();
+        if d.is_some_and(|d| d > day) {
+            return Some(c[0].to_string());
+        }
+    }
+    for re in DATES.iter() {
+        for c in re.captures_iter(text) {
+            let field = |k: &str| c.name(k).and_then(|m| m.as_str().parse::<u32>().ok());
+            let Some(month) = MONTHS.iter().position(|m| *m == &c["m"]) else {
+                continue;
+            };
+            let Some(year) = field("y") else { continue };
+            let first =
+                NaiveDate::from_ymd_opt(year as i32, month as u32 + 1, field("d").unwrap_or(1));
+            if first.is_some_and(|d| d > day) {
+                return Some(c[0].to_string());
+            }
+        }
+    }
+    None
+}
