@@ -18,8 +18,8 @@ use serde::Serialize;
 pub mod arithmetic;
 mod dates;
 
-pub use dates::date_after;
 use dates::dates;
+pub use dates::{date_after, MONTHS};
 
 use super::filters::numbers::{FRACTIONS, FRACTION_TOLERANCE};
 use super::filters::words::{size_band, verb_band, DOWN_WORDS, FLAT_WORDS, ORDINALS, UP_WORDS};

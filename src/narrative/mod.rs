@@ -388,11 +388,12 @@ fn plain_start(text: &str, names: &[&str]) -> bool {
     let plain = chars.next().is_some_and(char::is_uppercase)
         && chars.all(char::is_lowercase)
         && !matches!(after, Some('\'' | '’' | '&' | '-'))
-        && !PROPER.contains(&word.as_str());
+        && !PROPER.contains(&word.as_str())
+        && !check::MONTHS.contains(&word.as_str());
     plain && !names.iter().any(|n| !n.is_empty() && text.starts_with(n))
 }
 
-/// Words that are names wherever they stand.
+/// Words that are names wherever they stand (and the months).
 const PROPER: &[&str] = &[
     "Shiller",
     "Herfindahl",
@@ -402,18 +403,6 @@ const PROPER: &[&str] = &[
     "Treasuries",
     "Federal",
     "Fed",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
     "Monday",
     "Tuesday",
     "Wednesday",

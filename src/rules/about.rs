@@ -100,15 +100,8 @@ fn polarity(m: &Metric) -> i8 {
         Metric::Breadth(B::AtLow | B::Decliners, ..) => -1,
         Metric::Breadth(B::Counted, ..) => 0,
         Metric::Breadth(..) => 1,
-        Metric::TopWeight(..)
-        | Metric::TopWeightChange(..)
-        | Metric::GroupWeight(..)
-        | Metric::Hhi(_)
-        | Metric::EffectiveN(_)
-        | Metric::SectorWeight(..)
-        | Metric::LargestSector(_)
-        | Metric::LargestSectorWeight(_)
-        | Metric::HoldingsDate(_)
+        _ if m.holdings().is_some() => 0,
+        Metric::HoldingsDate(_)
         | Metric::PreviousHoldingsDate(_)
         | Metric::Valuation(..)
         | Metric::Event(..)

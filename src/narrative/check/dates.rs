@@ -10,7 +10,8 @@ use regex::{Captures, Regex};
 use super::Fact;
 use crate::metrics::Value;
 
-pub(super) const MONTHS: [&str; 12] = [
+/// The months, as both locales write them.
+pub const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",

@@ -50,7 +50,7 @@ fn grouped(x: f64, digits: usize) -> String {
 /// assert_eq!(percent(1234.5, false), "1,235%");
 /// ```
 pub fn percent(x: f64, signed: bool) -> String {
-    let digits = if x.abs() >= 99.95 { 0 } else { 1 };
+    let digits = percent_digits(x);
     let body = grouped(x, digits);
     if signed && round_to(x, digits as i32) > 0.0 {
         format!("+{body}%")
@@ -104,10 +104,18 @@ pub fn rate(x: f64) -> String {
     format!("{}%", grouped(x, 2))
 }
 
+/// Decimals [`percent`] prints: one, none from 100 on.
+fn percent_digits(x: f64) -> usize {
+    if x.abs() >= 99.95 {
+        0
+    } else {
+        1
+    }
+}
+
 /// The value a reader gets back from [`percent`]'s text (one decimal, whole from 100).
 pub fn percent_printed(x: f64) -> f64 {
-    let digits = if x.abs() >= 99.95 { 0 } else { 1 };
-    round_to(x, digits)
+    round_to(x, percent_digits(x) as i32)
 }
 
 /// The value a reader gets back from [`rate`]'s text.
@@ -115,10 +123,10 @@ pub fn rate_printed(x: f64) -> f64 {
     round_to(x, 2)
 }
 
-/// The value a reader gets back from [`ratio`]'s text (three significant digits).
-pub fn ratio_printed(x: f64) -> f64 {
+/// Decimals [`ratio`] prints: three significant digits.
+fn ratio_digits(x: f64) -> usize {
     let a = x.abs();
-    let digits = if a >= 99.95 {
+    if a >= 99.95 {
         0
     } else if a >= 9.995 {
         1
@@ -126,23 +134,17 @@ pub fn ratio_printed(x: f64) -> f64 {
         2
     } else {
         3
-    };
-    round_to(x, digits)
+    }
+}
+
+/// The value a reader gets back from [`ratio`]'s text (three significant digits).
+pub fn ratio_printed(x: f64) -> f64 {
+    round_to(x, ratio_digits(x) as i32)
 }
 
 /// A ratio to three significant digits: `0.487`, `1.23`, `12.3`, `1,234`.
 pub fn ratio(x: f64) -> String {
-    let a = x.abs();
-    let digits = if a >= 99.95 {
-        0
-    } else if a >= 9.995 {
-        1
-    } else if a >= 0.9995 {
-        2
-    } else {
-        3
-    };
-    grouped(x, digits)
+    grouped(x, ratio_digits(x))
 }
 
 /// A whole number with thousands separators: `2,840`.
