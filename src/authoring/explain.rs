@@ -72,7 +72,7 @@ pub fn explain(prepared: &Prepared, as_of: AsOf, only: Option<&str>) -> Result<E
     };
     let mut rules = Vec::new();
     for rule in &prepared.rules.rules {
-        if only.is_some_and(|o| o != rule.id) {
+        if only.is_some_and(|o| !crate::rules::family::names(o, &rule.id)) {
             continue;
         }
         let condition = evaluate(&rule.when, frame, row);
@@ -142,7 +142,7 @@ pub fn explain(prepared: &Prepared, as_of: AsOf, only: Option<&str>) -> Result<E
         });
     }
     let skipped = (prepared.rules.skipped.iter())
-        .filter(|(id, _)| only.is_none_or(|o| o == id))
+        .filter(|(id, _)| only.is_none_or(|o| crate::rules::family::names(o, id)))
         .map(|(id, needs)| Skipped {
             id: id.clone(),
             needs: needs.clone(),

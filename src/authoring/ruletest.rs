@@ -38,7 +38,7 @@ pub fn run(prepared: &Prepared, only: Option<&str>) -> Vec<Case> {
     let cal = &frame.calendar;
     let mut cases = Vec::new();
     for rule in &prepared.rules.rules {
-        if only.is_some_and(|o| o != rule.id) {
+        if only.is_some_and(|o| !crate::rules::family::names(o, &rule.id)) {
             continue;
         }
         let location = format!("{}:{}", rule.path.display(), rule.expect.line);

@@ -10,6 +10,7 @@ use super::Failure;
 use crate::authoring::{backtest as bt, explain as ex, lint, ruletest};
 use crate::brief::{AsOf, Error, Prepared};
 use crate::config::{OutputFormat, RunConfig};
+use crate::rules::family::names as family_names;
 
 /// Exit code of `test` when a rule test fails.
 pub const TESTS_FAILED: i32 = 5;
@@ -25,11 +26,13 @@ fn load(config: &Path) -> Result<RunConfig, Failure> {
     Ok(RunConfig::load(config).map_err(Error::from)?)
 }
 
-/// `--rule ID` must name a rule of the run (skipped ones included): exit 2 otherwise.
+/// `--rule ID` must name a rule of the run (skipped ones included), or a family of them: exit
+/// 2 otherwise.
 fn known_rule(prepared: &Prepared, config: &RunConfig, rule: Option<&str>) -> Result<(), Failure> {
     let Some(id) = rule else { return Ok(()) };
-    let known = prepared.rules.rules.iter().any(|r| r.id == id)
-        || prepared.rules.skipped.iter().any(|(s, _)| s == id);
+    let names = |r: &str| family_names(id, r);
+    let known = prepared.rules.rules.iter().any(|r| names(&r.id))
+        || prepared.rules.skipped.iter().any(|(s, _)| names(s));
     if known {
         return Ok(());
     }

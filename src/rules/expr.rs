@@ -122,6 +122,12 @@ fn tokenize(s: &str) -> Result<Vec<Token>, String> {
                         break;
                     }
                 }
+                // A family member's id: `leads[small_caps,large_caps,21d]`, one word.
+                if chars.peek() == Some(&'[') {
+                    let member: String = chars.by_ref().take_while(|&c| c != ']').collect();
+                    word.push_str(&member.replace(' ', ""));
+                    word.push(']');
+                }
                 out.push(Token::Word(word));
             }
             other => return Err(format!("unexpected character '{other}'")),
@@ -276,6 +282,18 @@ mod tests {
                     Arg::Word("large".into()),
                     Arg::Text("Information Technology".into())
                 ]
+            )
+        );
+    }
+
+    #[test]
+    fn a_family_members_id_is_one_word() {
+        assert_eq!(
+            parse_comparison("count(beat_day[small_caps, tech], wtd) >= 2").unwrap(),
+            (
+                call("count", &["beat_day[small_caps,tech]", "wtd"]),
+                Op::Ge,
+                Operand::Number(2.0)
             )
         );
     }

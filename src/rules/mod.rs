@@ -8,6 +8,7 @@
 
 pub mod about;
 mod expr;
+pub mod family;
 pub mod kinds;
 mod raw;
 mod references;

@@ -10,15 +10,22 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::expr::{parse_call, parse_comparison, Operand};
+use super::family::{self, Member};
 use super::kinds;
 use super::{Condition, Expect, Rule, RuleProblem, Says, Side, SECTIONS};
 use crate::config::RunConfig;
 use crate::metrics::{CallError, Metric};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRule {
     id: String,
+    #[serde(default)]
+    for_each: Vec<String>,
+    #[serde(default)]
+    pairs: Vec<(String, String)>,
+    #[serde(default)]
+    windows: Vec<String>,
     section: String,
     priority: i64,
     group: Option<String>,
@@ -41,9 +48,21 @@ struct RawRule {
     expect: Option<RawExpect>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawExpect {
+    #[serde(default)]
+    fires_on: Vec<chrono::NaiveDate>,
+    #[serde(default)]
+    silent_on: Vec<chrono::NaiveDate>,
+    /// A family's tests by member label: `"small_caps,large_caps,21d": {fires_on: [...]}`.
+    #[serde(default)]
+    members: BTreeMap<String, RawDates>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDates {
     #[serde(default)]
     fires_on: Vec<chrono::NaiveDate>,
     #[serde(default)]
@@ -51,7 +70,7 @@ struct RawExpect {
 }
 
 /// One text, or several wordings of it.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
 enum Wording {
     One(String),
@@ -69,9 +88,59 @@ impl Wording {
             Wording::Many(v) => v,
         }
     }
+
+    fn filled(&self, m: &Member) -> Wording {
+        match self {
+            Wording::One(s) => Wording::One(m.fill(s)),
+            Wording::Many(v) => Wording::Many(v.iter().map(|s| m.fill(s)).collect()),
+        }
+    }
 }
 
-#[derive(Debug, Deserialize)]
+impl RawCondition {
+    fn filled(&self, m: &Member) -> RawCondition {
+        match self {
+            RawCondition::Compare(s) => RawCondition::Compare(m.fill(s)),
+            RawCondition::All(a) => RawCondition::All(AllOf {
+                all: a.all.iter().map(|c| c.filled(m)).collect(),
+            }),
+            RawCondition::Any(a) => RawCondition::Any(AnyOf {
+                any: a.any.iter().map(|c| c.filled(m)).collect(),
+            }),
+            RawCondition::Not(n) => RawCondition::Not(NotOf {
+                not: Box::new(n.not.filled(m)),
+            }),
+        }
+    }
+}
+
+impl RawRule {
+    /// The rule of one member of its family: id `base[label]`, placeholders filled.
+    fn member(&self, m: &Member, family: bool) -> RawRule {
+        let fill_map = |map: &BTreeMap<String, String>| {
+            map.iter().map(|(k, v)| (k.clone(), m.fill(v))).collect()
+        };
+        RawRule {
+            id: if family {
+                m.id(&self.id)
+            } else {
+                self.id.clone()
+            },
+            group: self.group.as_ref().map(|g| m.fill(g)),
+            when: self.when.filled(m),
+            facts: fill_map(&self.facts),
+            maybe: fill_map(&self.maybe),
+            says: self.says.as_ref().map(|w| w.filled(m)),
+            takeaway: self.takeaway.as_ref().map(|w| w.filled(m)),
+            headline: self.headline.as_ref().map(|w| w.filled(m)),
+            watch: self.watch.as_ref().map(|w| w.filled(m)),
+            clause: self.clause.as_ref().map(|w| w.filled(m)),
+            ..self.clone()
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
 enum RawCondition {
     Compare(String),
@@ -80,19 +149,19 @@ enum RawCondition {
     Not(NotOf),
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AllOf {
     all: Vec<RawCondition>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AnyOf {
     any: Vec<RawCondition>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct NotOf {
     not: Box<RawCondition>,
@@ -127,140 +196,228 @@ pub fn validate_file(
     // Rules are found in file order: each search starts below the previous rule's `id:`, so
     // a repeated id points at its own rule.
     let mut searched = 0;
-    for raw in raws {
+    for family_raw in raws {
         let id_line = lines[searched..]
             .iter()
             .position(|l| {
                 let l = l.trim_start().trim_start_matches("- ").trim();
                 l.strip_prefix("id:")
                     .map(|v| v.trim().trim_matches(['"', '\'']))
-                    == Some(raw.id.as_str())
+                    == Some(family_raw.id.as_str())
             })
             .map_or(searched.max(1), |i| searched + i + 1);
         searched = id_line.min(lines.len());
-        ids.push((raw.id.clone(), path.to_path_buf(), id_line));
         // The rule runs until the next `- id:` or `- ` at the start of a list item.
         let end = lines[id_line..]
             .iter()
             .position(|l| l.starts_with("- "))
             .map_or(lines.len(), |n| id_line + n);
-        // The line and column of the first text of this rule containing `needle`.
-        let at = |needle: &str| {
-            let id_col = lines[id_line - 1].find("id:").map_or(1, |c| c + 1);
-            lines[id_line - 1..end]
+        let place = Place {
+            path,
+            lines: &lines,
+            id_line,
+            end,
+        };
+        let (for_each, pairs, windows) =
+            (&family_raw.for_each, &family_raw.pairs, &family_raw.windows);
+        let family = !(for_each.is_empty() && pairs.is_empty() && windows.is_empty());
+        let members = match family::members(for_each, pairs, windows) {
+            Ok(m) => m,
+            Err(e) => {
+                let (line, column) = place.at("id:");
+                problems.push(RuleProblem {
+                    path: path.to_path_buf(),
+                    line,
+                    column,
+                    message: format!("rule '{}': {e}", family_raw.id),
+                });
+                ids.push((family_raw.id.clone(), path.to_path_buf(), id_line));
+                continue;
+            }
+        };
+        let labels: Vec<String> = members.iter().map(Member::label).collect();
+        for label in (family_raw.expect.iter())
+            .flat_map(|e| e.members.keys())
+            .filter(|l| !labels.contains(l))
+        {
+            let (line, column) = place.at(label);
+            problems.push(RuleProblem {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message: format!(
+                    "rule '{}': expect: no member '{label}' (members: {})",
+                    family_raw.id,
+                    labels.join("; ")
+                ),
+            });
+        }
+        for m in &members {
+            let raw = family_raw.member(m, family);
+            ids.push((raw.id.clone(), path.to_path_buf(), id_line));
+            let mut out = Out {
+                rules: &mut *rules,
+                problems: &mut *problems,
+                skipped: &mut *skipped,
+            };
+            validate_rule(raw, &m.label(), &place, config, &mut out);
+        }
+    }
+}
+
+/// Where a rule is written: its file's lines, its `id:` line and the line after its last.
+struct Place<'a> {
+    path: &'a Path,
+    lines: &'a [&'a str],
+    id_line: usize,
+    end: usize,
+}
+
+impl Place<'_> {
+    /// The line and column of the first text of this rule containing `needle`, else of the
+    /// first containing its function name (a family member's text has its placeholders
+    /// filled), else of the rule's `id:`.
+    fn at(&self, needle: &str) -> (usize, usize) {
+        let (lines, id_line) = (self.lines, self.id_line);
+        let id_col = lines[id_line - 1].find("id:").map_or(1, |c| c + 1);
+        let find = |needle: &str| {
+            lines[id_line - 1..self.end]
                 .iter()
                 .enumerate()
                 .find_map(|(i, l)| l.find(needle).map(|c| (id_line + i, c + 1)))
-                .unwrap_or((id_line, id_col))
         };
-        let line_of = |needle: &str| at(needle).0;
-        let mut found = Vec::new();
-        let mut absent = None;
-        let mut problem = |needle: &str, error: CallError| match error {
-            CallError::Absent(name) => absent = Some(name),
-            CallError::Invalid(message) => found.push(RuleProblem {
-                path: path.to_path_buf(),
-                line: at(needle).0,
-                column: at(needle).1,
-                message: format!("rule '{}': {message}", raw.id),
-            }),
-        };
-        if !SECTIONS.contains(&raw.section.as_str()) {
-            let msg = format!(
-                "unknown section '{}' (known: {})",
-                raw.section,
-                SECTIONS.join(", ")
+        let head = needle.split_once('(').map(|(f, _)| format!("{f}("));
+        find(needle)
+            .or_else(|| head.as_deref().and_then(find))
+            .unwrap_or((id_line, id_col))
+    }
+}
+
+/// Where validation puts what it finds.
+struct Out<'a> {
+    rules: &'a mut Vec<Rule>,
+    problems: &'a mut Vec<RuleProblem>,
+    skipped: &'a mut Vec<(String, String)>,
+}
+
+/// Validates one rule (or one family member, whose tests are those of its `label` and those
+/// common to the family).
+fn validate_rule(raw: RawRule, label: &str, place: &Place, config: &RunConfig, out: &mut Out) {
+    let (path, id_line) = (place.path, place.id_line);
+    let at = |needle: &str| place.at(needle);
+    let line_of = |needle: &str| at(needle).0;
+    let mut found = Vec::new();
+    let mut absent = None;
+    let mut problem = |needle: &str, error: CallError| match error {
+        CallError::Absent(name) => absent = Some(name),
+        CallError::Invalid(message) => found.push(RuleProblem {
+            path: path.to_path_buf(),
+            line: at(needle).0,
+            column: at(needle).1,
+            message: format!("rule '{}': {message}", raw.id),
+        }),
+    };
+    if !SECTIONS.contains(&raw.section.as_str()) {
+        let msg = format!(
+            "unknown section '{}' (known: {})",
+            raw.section,
+            SECTIONS.join(", ")
+        );
+        problem("section:", msg.into());
+    }
+    for s in raw
+        .applies_to
+        .iter()
+        .filter(|s| !SECTIONS.contains(&s.as_str()))
+    {
+        let msg = format!("applies_to: unknown section '{s}'");
+        problem("applies_to:", msg.into());
+    }
+    let show = raw.show.unwrap_or(true);
+    let says = match (raw.says, raw.template) {
+        (Some(s), None) if !s.is_empty() => Some(Says::Snippet(s.into_vec())),
+        (None, Some(t)) => Some(Says::Template(t)),
+        (None, None) if !show => Some(Says::Snippet(vec![String::new()])),
+        _ => {
+            problem(
+                "id:",
+                "needs exactly one of 'says' (a snippet or a list of wordings) or 'template' \
+                 (a file name), unless it has 'show: false'"
+                    .to_string()
+                    .into(),
             );
-            problem("section:", msg.into());
+            None
         }
-        for s in raw
-            .applies_to
-            .iter()
-            .filter(|s| !SECTIONS.contains(&s.as_str()))
-        {
-            let msg = format!("applies_to: unknown section '{s}'");
-            problem("applies_to:", msg.into());
+    };
+    let when = condition(&raw.when, config, &mut problem);
+    let mut facts = BTreeMap::new();
+    for (name, text) in raw.facts.iter().chain(&raw.maybe) {
+        if raw.facts.contains_key(name) && raw.maybe.contains_key(name) {
+            problem(
+                text,
+                format!("fact '{name}' is under both facts: and maybe:").into(),
+            );
         }
-        let show = raw.show.unwrap_or(true);
-        let says = match (raw.says, raw.template) {
-            (Some(s), None) if !s.is_empty() => Some(Says::Snippet(s.into_vec())),
-            (None, Some(t)) => Some(Says::Template(t)),
-            (None, None) if !show => Some(Says::Snippet(vec![String::new()])),
-            _ => {
-                problem(
-                    "id:",
-                    "needs exactly one of 'says' (a snippet or a list of wordings) or 'template' \
-                     (a file name), unless it has 'show: false'"
-                        .to_string()
-                        .into(),
-                );
-                None
+        let metric = parse_call(text)
+            .map_err(CallError::Invalid)
+            .and_then(|op| side(op, config));
+        match metric {
+            Ok(Side::Metric(m)) => {
+                facts.insert(name.clone(), m);
             }
-        };
-        let when = condition(&raw.when, config, &mut problem);
-        let mut facts = BTreeMap::new();
-        for (name, text) in raw.facts.iter().chain(&raw.maybe) {
-            if raw.facts.contains_key(name) && raw.maybe.contains_key(name) {
-                problem(
-                    text,
-                    format!("fact '{name}' is under both facts: and maybe:").into(),
-                );
-            }
-            let metric = parse_call(text)
-                .map_err(CallError::Invalid)
-                .and_then(|op| side(op, config));
-            match metric {
-                Ok(Side::Metric(m)) => {
-                    facts.insert(name.clone(), m);
-                }
-                Ok(Side::Number(_)) => {
-                    problem(text, format!("fact '{name}' must be a metric").into())
-                }
-                Err(CallError::Invalid(e)) => problem(text, format!("fact '{name}': {e}").into()),
-                Err(absent) => problem(text, absent),
-            }
+            Ok(Side::Number(_)) => problem(text, format!("fact '{name}' must be a metric").into()),
+            Err(CallError::Invalid(e)) => problem(text, format!("fact '{name}': {e}").into()),
+            Err(absent) => problem(text, absent),
         }
-        let clean = found.is_empty();
-        problems.extend(found);
-        if let (Some(name), true) = (absent, clean) {
-            skipped.push((raw.id, name));
-            continue;
-        }
-        if let (Some(when), Some(says), true) = (when, says, clean) {
-            let mut rule = Rule {
-                id: raw.id,
-                section: raw.section,
-                priority: raw.priority,
-                group: raw.group,
-                when,
-                facts,
-                says,
-                takeaway: raw.takeaway.map_or_else(Vec::new, Wording::into_vec),
-                headline: raw.headline.map_or_else(Vec::new, Wording::into_vec),
-                watch: raw.watch.map_or_else(Vec::new, Wording::into_vec),
-                clause: raw.clause.map_or_else(Vec::new, Wording::into_vec),
-                maybe: raw.maybe.keys().cloned().collect(),
-                about: super::About::default(),
-                applies_to: raw.applies_to,
-                baseline: raw.baseline,
-                show,
-                expect: raw.expect.map_or_else(
-                    || Expect {
-                        line: id_line,
-                        ..Expect::default()
-                    },
-                    |e| Expect {
-                        fires_on: e.fires_on,
-                        silent_on: e.silent_on,
+    }
+    let clean = found.is_empty();
+    out.problems.extend(found);
+    if let (Some(name), true) = (absent, clean) {
+        out.skipped.push((raw.id, name));
+        return;
+    }
+    if let (Some(when), Some(says), true) = (when, says, clean) {
+        let mut rule = Rule {
+            id: raw.id,
+            section: raw.section,
+            priority: raw.priority,
+            group: raw.group,
+            when,
+            facts,
+            says,
+            takeaway: raw.takeaway.map_or_else(Vec::new, Wording::into_vec),
+            headline: raw.headline.map_or_else(Vec::new, Wording::into_vec),
+            watch: raw.watch.map_or_else(Vec::new, Wording::into_vec),
+            clause: raw.clause.map_or_else(Vec::new, Wording::into_vec),
+            maybe: raw.maybe.keys().cloned().collect(),
+            about: super::About::default(),
+            applies_to: raw.applies_to,
+            baseline: raw.baseline,
+            show,
+            expect: raw.expect.map_or_else(
+                || Expect {
+                    line: id_line,
+                    ..Expect::default()
+                },
+                |e| {
+                    let mine = e.members.get(label);
+                    let dates = |common: &[chrono::NaiveDate], own: Option<&Vec<_>>| {
+                        let mut v = common.to_vec();
+                        v.extend(own.into_iter().flatten());
+                        v
+                    };
+                    Expect {
+                        fires_on: dates(&e.fires_on, mine.map(|m| &m.fires_on)),
+                        silent_on: dates(&e.silent_on, mine.map(|m| &m.silent_on)),
                         line: line_of("expect:"),
-                    },
-                ),
-                path: path.to_path_buf(),
-                line: id_line,
-            };
-            rule.about = super::about::of_rule(&rule, config);
-            rules.push(rule);
-        }
+                    }
+                },
+            ),
+            path: path.to_path_buf(),
+            line: id_line,
+        };
+        rule.about = super::about::of_rule(&rule, config);
+        out.rules.push(rule);
     }
 }
 
@@ -379,6 +536,65 @@ universe: {large_caps: SPY, small_caps: IWM}
         assert!(got[2]
             .1
             .contains("'QQQ' is neither a universe name nor a source symbol"));
+    }
+
+    #[test]
+    fn a_family_gives_one_rule_per_member_with_its_own_tests() {
+        let text = "- id: leads\n  pairs: [[small_caps, large_caps]]\n  windows: [1d, 21d]\n  section: performance\n  priority: 50\n  group: sl_$w\n  when: spread($a, $b, $w) > 2\n  facts:\n    gap: spread($a, $b, $w)\n  says: \"{{ names.$a }} led $over.\"\n  expect:\n    fires_on: [2024-01-02]\n    members:\n      small_caps,large_caps,21d: {silent_on: [2024-01-03]}\n";
+        let (rules, problems) = validate(text);
+        assert!(problems.is_empty(), "{problems:?}");
+        let ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "leads[small_caps,large_caps,1d]",
+                "leads[small_caps,large_caps,21d]"
+            ]
+        );
+        let month = &rules[1];
+        assert_eq!(month.group.as_deref(), Some("sl_21d"));
+        let spread = Metric::Spread("IWM".into(), "SPY".into(), crate::metrics::Window::Days(21));
+        assert_eq!(month.facts["gap"], spread);
+        assert_eq!(
+            month.says,
+            Says::Snippet(vec![
+                "{{ names.small_caps }} led over the past month.".into()
+            ])
+        );
+        assert_eq!(
+            month.expect.fires_on.len(),
+            1,
+            "common tests apply to every member"
+        );
+        assert_eq!(month.expect.silent_on.len(), 1);
+        assert!(rules[0].expect.silent_on.is_empty());
+        assert_eq!(month.line, 1);
+        // A member the family does not have, and a bad expression, named per member.
+        let bad = text
+            .replace("small_caps,large_caps,21d:", "small_caps,tech,21d:")
+            .replace("spread($a, $b, $w) > 2", "spred($a, $b, $w) > 2");
+        let (_, problems) = validate(&bad);
+        let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("no member 'small_caps,tech,21d'")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with("rule 'leads[small_caps,large_caps,1d]': in `spred")),
+            "{messages:?}"
+        );
+        assert_eq!(
+            problems
+                .iter()
+                .find(|p| p.message.contains("spred"))
+                .unwrap()
+                .line,
+            7
+        );
     }
 
     #[test]
