@@ -46,6 +46,7 @@ pub fn select(mut findings: Vec<Finding>, budget: &Budget) -> Selection {
             .then_with(|| b.strength.total_cmp(&a.strength))
             .then_with(|| a.rule.id.cmp(&b.rule.id))
     });
+    prefer_headline_window(&mut findings);
     let mut kept: Vec<Finding> = Vec::new();
     let mut dropped = Vec::new();
     let mut groups: BTreeMap<String, String> = BTreeMap::new();
@@ -99,6 +100,40 @@ pub fn select(mut findings: Vec<Finding>, budget: &Budget) -> Selection {
         applies
     });
     Selection { kept, dropped }
+}
+
+/// Within a group, the member measured over the window of the strongest finding (the one
+/// the headline states) goes first, so that "equal weight against cap weight" is told over
+/// the headline's own window when that member holds. Other findings keep their order.
+fn prefer_headline_window(findings: &mut [Finding]) {
+    let Some(window) = (findings.iter())
+        .find(|f| !is_caveat(f) && !f.rule.baseline)
+        .and_then(|f| f.rule.about.window)
+    else {
+        return;
+    };
+    for i in 0..findings.len() {
+        let Some(group) = findings[i].rule.group.clone() else {
+            continue;
+        };
+        if findings[i].rule.about.window == Some(window) {
+            continue;
+        }
+        // The first of its group: move the group's member over the headline's window here.
+        if findings[..i]
+            .iter()
+            .any(|f| f.rule.group.as_ref() == Some(&group))
+        {
+            continue;
+        }
+        let same = (i + 1..findings.len()).find(|&j| {
+            findings[j].rule.group.as_ref() == Some(&group)
+                && findings[j].rule.about.window == Some(window)
+        });
+        if let Some(j) = same {
+            findings[i..=j].rotate_right(1);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -234,5 +269,30 @@ mod tests {
         );
         assert_eq!(ids(&s), ["beat", "young_move"]);
         assert_eq!(s.dropped[0].0, "thin_members");
+    }
+
+    #[test]
+    fn a_group_speaks_over_the_headlines_window_when_it_can() {
+        let over = |id: &str, priority, group: Option<&str>, days| {
+            let mut f = finding(id, "style", priority, group);
+            f.rule.about.window = Some(Window::Days(days));
+            f
+        };
+        let findings = || {
+            vec![
+                over("lead_21d", 80, None, 21),
+                over("equal_63d", 49, Some("equal_vs_cap"), 63),
+                over("equal_21d", 48, Some("equal_vs_cap"), 21),
+            ]
+        };
+        let s = select(findings(), &Budget::default());
+        assert_eq!(ids(&s), ["lead_21d", "equal_21d"]);
+        // Without a member over the headline's window, the stronger one speaks.
+        let mut other = findings();
+        other[0].rule.about.window = Some(Window::Days(5));
+        assert_eq!(
+            ids(&select(other, &Budget::default())),
+            ["lead_21d", "equal_63d"]
+        );
     }
 }

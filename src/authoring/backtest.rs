@@ -181,10 +181,15 @@ impl Backtest {
             "rule,section,baseline,signal,days,share,first,last,longest_run,runs,median_gap,printed\n",
         );
         let opt = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        // A family member's id holds commas: `leads[small_caps,large_caps,21d]`, quoted.
+        let field = |s: &str| match s.contains([',', '"']) {
+            true => format!("\"{}\"", s.replace('"', "\"\"")),
+            false => s.to_string(),
+        };
         for r in &self.rules {
             out.push_str(&format!(
                 "{},{},{},{},{},{:.2},{},{},{},{},{},{}\n",
-                r.id,
+                field(&r.id),
                 r.section,
                 r.baseline,
                 r.signal,

@@ -294,7 +294,11 @@ fn unknown_variables(tera: &Tera, name: &str, rule: &Rule) -> BTreeSet<String> {
         return BTreeSet::new();
     };
     vars.into_iter()
-        .filter(|v| !["names", SPANS, SAID].contains(v) && !rule.facts.contains_key(*v))
+        .filter(|v| {
+            !["names", SPANS, SAID].contains(v)
+                && !rule.facts.contains_key(*v)
+                && !rule.maybe.contains(*v)
+        })
         .map(str::to_string)
         .collect()
 }
@@ -326,7 +330,11 @@ fn sample_context(rule: &Rule, names: &BTreeMap<String, String>, maybe: bool) ->
         match metric.kind() {
             Kind::Count => ctx.insert(name.clone(), &3),
             Kind::Date => ctx.insert(name.clone(), "2024-01-02"),
-            Kind::Text => ctx.insert(name.clone(), "Energy"),
+            // A basket's leader or laggard is one of its members' symbols.
+            Kind::Text => match metric {
+                Metric::Basket(_, b, ..) => ctx.insert(name.clone(), &b.members[0]),
+                _ => ctx.insert(name.clone(), "Energy"),
+            },
             _ => ctx.insert(name.clone(), &1.5),
         }
     }

@@ -22,7 +22,7 @@ use crate::config::{ConfigError, OutputFormat, RunConfig};
 use crate::data::{DataError, Dataset};
 use crate::metrics::{self, Breadth, Metric, MetricFrame, MetricsError};
 use crate::narrative::check::Mismatch;
-use crate::narrative::context::{BriefCtx, PageCtx};
+use crate::narrative::context::{BriefCtx, PageCtx, TableCtx};
 use crate::narrative::refer::{self, Entities};
 use crate::narrative::{NarrativeError, Narrator};
 use crate::output::{self, JsonBrief};
@@ -277,6 +277,10 @@ impl<'a> Prepared<'a> {
             watch: c.watch.clone(),
             table_text: output::text::table(&words.table_ctx, &narrator.date(data_as_of)),
             table: words.table_ctx.clone(),
+            sectors: (words.sectors.as_ref()).map_or_else(TableCtx::default, |s| s.1.clone()),
+            sectors_text: (words.sectors.as_ref())
+                .map(|s| output::text::table(&s.1, "Sector funds"))
+                .unwrap_or_default(),
             sources: self.sources(&read, data_as_of, &words.notes, &words.note_texts),
             warnings: warnings.clone(),
             disclaimer: config.style.disclaimer.clone(),

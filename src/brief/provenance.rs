@@ -52,27 +52,30 @@ pub fn json(
         .into_iter()
         .map(|p| sentence(p.part, p.section.clone(), &s.kept[p.finding], &p.text))
         .collect();
-    for ((label, _, values), row) in w.table.rows.iter().zip(&w.table_ctx.rows) {
-        let facts = w
-            .table
-            .columns
-            .iter()
-            .zip(values)
-            .map(|(col, v)| {
-                let fact = JsonFact {
-                    value: v.as_ref().map_or(serde_json::Value::Null, json_value),
-                    metric: None,
-                };
-                (col.clone(), fact)
-            })
-            .collect();
-        sentences.push(JsonSentence {
-            part: "table",
-            section: None,
-            rule: "table".into(),
-            text: format!("{label}: {}", row.cells.join(" | ")),
-            facts,
-        });
+    let tables =
+        std::iter::once((&w.table, &w.table_ctx)).chain(w.sectors.iter().map(|(t, c)| (t, c)));
+    for (table, ctx) in tables {
+        for ((label, _, values), row) in table.rows.iter().zip(&ctx.rows) {
+            let facts = table
+                .columns
+                .iter()
+                .zip(values)
+                .map(|(col, v)| {
+                    let fact = JsonFact {
+                        value: v.as_ref().map_or(serde_json::Value::Null, json_value),
+                        metric: None,
+                    };
+                    (col.clone(), fact)
+                })
+                .collect();
+            sentences.push(JsonSentence {
+                part: "table",
+                section: None,
+                rule: "table".into(),
+                text: format!("{label}: {}", row.cells.join(" | ")),
+                facts,
+            });
+        }
     }
     sentences.extend(
         after
@@ -85,7 +88,7 @@ pub fn json(
     let metrics = s
         .kept
         .iter()
-        .flat_map(|f| f.rule.facts.values())
+        .flat_map(|f| f.metrics())
         .chain(w.read.iter())
         .map(|m| (m.to_string(), m.describe()))
         .collect();

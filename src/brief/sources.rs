@@ -53,7 +53,7 @@ impl Prepared<'_> {
         for (n, text) in limits.iter().zip(notes) {
             by_source.entry(&n.source).or_default().push(text.clone());
         }
-        (self.data.sources.iter())
+        let listed = (self.data.sources.iter())
             .filter(|l| used.contains(l.source.symbol.as_str()))
             .filter_map(|l| {
                 let (coverage, date) = as_of(l, day)?;
@@ -82,15 +82,54 @@ impl Prepared<'_> {
                         .cloned()
                         .unwrap_or_default(),
                 );
+                // A list item starts in capitals: "The high-yield spread", not "the".
+                let name = match l.source.name.strip_prefix("the ") {
+                    Some(rest) => format!("The {rest}"),
+                    None => l.source.name.clone(),
+                };
                 Some(SourceCtx {
-                    name: output::escape_markdown(&l.source.name),
+                    name: output::escape_markdown(&name),
                     files,
                     coverage,
                     last_date: date.to_string(),
                     monthly: matches!(l.content, Content::Valuation(_)),
                     note: (!notes.is_empty()).then(|| notes.join(" ")),
+                    symbol: l.source.symbol.clone(),
                 })
             })
-            .collect()
+            .collect();
+        self.collapse_baskets(listed)
+    }
+
+    /// One line for the members of each basket the brief read (eleven sector funds are one
+    /// source to a reader), dated by the member whose data end first.
+    fn collapse_baskets(&self, mut listed: Vec<SourceCtx>) -> Vec<SourceCtx> {
+        for basket in self.config.baskets.values() {
+            let of = |s: &SourceCtx| basket.members.contains(&s.symbol);
+            let members: Vec<&SourceCtx> = listed.iter().filter(|s| of(s)).collect();
+            if members.len() < 2 {
+                continue;
+            }
+            let first = members.iter().min_by_key(|s| s.last_date.clone()).cloned();
+            let Some(first) = first else { continue };
+            let symbols: Vec<&str> = members.iter().map(|s| s.symbol.as_str()).collect();
+            let notes: Vec<&str> = members.iter().filter_map(|s| s.note.as_deref()).collect();
+            let one = SourceCtx {
+                name: output::escape_markdown(&format!(
+                    "{} ({})",
+                    crate::narrative::refer::capitalize(&basket.name),
+                    symbols.join(", ")
+                )),
+                files: (members.iter().map(|s| s.files.as_str()))
+                    .collect::<Vec<_>>()
+                    .join("`, `"),
+                note: (!notes.is_empty()).then(|| notes.join(" ")),
+                ..first.clone()
+            };
+            let at = listed.iter().position(of).unwrap_or(0);
+            listed.retain(|s| !of(s));
+            listed.insert(at.min(listed.len()), one);
+        }
+        listed
     }
 }

@@ -12,10 +12,21 @@ use crate::narrative::Table;
 /// Most rows a table has.
 pub const MAX_ROWS: usize = 8;
 
+/// The rows every table has, where the data allow.
+const BASE_ROWS: [&str; 5] = [
+    "Index level",
+    "Day",
+    "Year to date",
+    "Index from 52-week high",
+    "From 52-week high",
+];
+
 /// One possible row: its label, how its numbers read, where it sorts, and the metric that
 /// fills it for each compared index (none where an index has no such data).
 #[derive(Debug, Clone)]
 pub struct TableRow {
+    /// What tells it from other rows: its label, and for a move the pair whose move it is.
+    key: String,
     label: String,
     kind: Kind,
     order: (u8, usize),
@@ -44,42 +55,68 @@ fn window_label(w: Window) -> (String, usize) {
 
 fn lookback_label(l: Lookback) -> String {
     match l {
+        Lookback::Days(252) => "52-week".into(),
         Lookback::Days(n) => format!("{n}-day"),
         Lookback::All => "record".into(),
     }
+}
+
+/// The index level a compared fund tracks: the universe's `<name>_index` for the fund's
+/// universe name (`large_caps_index` for `large_caps`), when it is another source.
+fn index_of(symbol: &str, config: &RunConfig) -> Option<String> {
+    let (name, _) = config.universe.iter().find(|(_, s)| *s == symbol)?;
+    let index = config.universe.get(&format!("{name}_index"))?;
+    (index != symbol && config.resolve(index).is_some()).then(|| index.clone())
 }
 
 /// The row a fact metric brings, if it can be restated for every compared index.
 pub fn row_for(m: &Metric, config: &RunConfig) -> Option<TableRow> {
     let linked = |s: &String, role| config.linked(s, role).map(|l| l.symbol.clone());
     let row = |label: String, kind, order, f: &dyn Fn(&String) -> Option<Metric>| TableRow {
+        key: label.clone(),
         label,
         kind,
         order,
         per_index: config.compare.iter().map(f).collect(),
     };
     let out = match m.clone() {
+        // The level of the index a fund tracks: the universe's `<name>_index`.
+        Metric::Close(_) => row("Index level".into(), Kind::Level, (0, 0), &|s| {
+            index_of(s, config).map(Metric::Close)
+        }),
         Metric::Return(_, w) | Metric::Spread(_, _, w) | Metric::Multiple(_, _, w) => {
             let (label, n) = window_label(w);
             row(label, Kind::Return, (0, n), &|s| {
                 Some(Metric::Return(s.clone(), w))
             })
         }
-        Metric::MoveReturn(_, a, b, n) => {
-            row("Since the move began".into(), Kind::Return, (1, n), &|s| {
+        // One row per move: the move of one pair is not that of another.
+        Metric::MoveReturn(_, a, b, n) => TableRow {
+            key: format!("Since the move began ({a}/{b}, {n})"),
+            ..row("Since the move began".into(), Kind::Return, (1, n), &|s| {
                 Some(Metric::MoveReturn(s.clone(), a.clone(), b.clone(), n))
             })
-        }
+        },
+        // Highs and lows are the index's own (as the market draws its 10% and 20% lines)
+        // where the run file names the index a fund tracks.
         Metric::Turn(t @ (Turn::FromPeak | Turn::FromTrough), _, lb) => {
             let (what, o) = match t {
                 Turn::FromPeak => ("high", 0),
                 _ => ("low", 1),
             };
+            let indexes = config.compare.iter().any(|s| index_of(s, config).is_some());
             row(
-                format!("From {} {what}", lookback_label(lb)),
+                format!(
+                    "{}rom {} {what}",
+                    if indexes { "Index f" } else { "F" },
+                    lookback_label(lb)
+                ),
                 Kind::Return,
                 (2, o),
-                &|s| Some(Metric::Turn(t, s.clone(), lb)),
+                &|s| {
+                    let level = index_of(s, config).unwrap_or_else(|| s.clone());
+                    Some(Metric::Turn(t, level, lb))
+                },
             )
         }
         Metric::TopWeight(_, n) => row(format!("Top-{n} weight"), Kind::Percent, (3, n), &|s| {
@@ -102,7 +139,10 @@ pub fn row_for(m: &Metric, config: &RunConfig) -> Option<TableRow> {
             })
         }
         Metric::Breadth(Breadth::MedianFromHigh, _, n) => row(
-            format!("Median member from {n}-day high"),
+            format!(
+                "Median member from {} high",
+                lookback_label(Lookback::Days(n))
+            ),
             Kind::Return,
             (6, n),
             &|s| linked(s, Role::Members).map(|mm| Metric::Breadth(Breadth::MedianFromHigh, mm, n)),
@@ -125,21 +165,27 @@ pub fn row_for(m: &Metric, config: &RunConfig) -> Option<TableRow> {
 /// per run so that choosing a brief's rows only looks them up.
 #[derive(Debug, Clone, Default)]
 pub struct Rows {
-    by_label: BTreeMap<String, TableRow>,
-    /// The label of the row each fact metric brings.
+    by_key: BTreeMap<String, TableRow>,
+    /// The key of the row each fact metric brings.
     of_fact: BTreeMap<Metric, String>,
 }
 
 impl Rows {
-    /// The rows of the base windows and of every metric in `facts`.
+    /// The base rows (the index level, the day, the year to date and the distance from the
+    /// 52-week high) and the rows of every metric in `facts`.
     pub fn new<'a>(facts: impl Iterator<Item = &'a Metric>, config: &RunConfig) -> Rows {
         let first = config.compare.first().cloned().unwrap_or_default();
-        let base = [Window::Days(1), Window::YearToDate].map(|w| Metric::Return(first.clone(), w));
+        let base = [
+            Metric::Close(first.clone()),
+            Metric::Return(first.clone(), Window::Days(1)),
+            Metric::Return(first.clone(), Window::YearToDate),
+            Metric::Turn(Turn::FromPeak, first.clone(), Lookback::Days(252)),
+        ];
         let mut rows = Rows::default();
         let mut add = |m: &Metric| {
             if let Some(r) = row_for(m, config) {
-                rows.of_fact.insert(m.clone(), r.label.clone());
-                rows.by_label.insert(r.label.clone(), r);
+                rows.of_fact.insert(m.clone(), r.key.clone());
+                rows.by_key.insert(r.key.clone(), r);
             }
         };
         base.iter().for_each(&mut add);
@@ -149,19 +195,21 @@ impl Rows {
 
     /// Every metric any row reads.
     pub fn metrics(&self) -> impl Iterator<Item = &Metric> {
-        self.by_label.values().flat_map(TableRow::metrics)
+        self.by_key.values().flat_map(TableRow::metrics)
     }
 
     /// The rows of one brief's table: the base rows and those of the printed findings'
     /// `facts`, in a fixed order, at most [`MAX_ROWS`].
     pub fn choose<'a>(&self, facts: impl Iterator<Item = &'a Metric>) -> Vec<&TableRow> {
-        let mut chosen: Vec<&TableRow> = ["Day", "Year to date"]
+        let mut chosen: Vec<&TableRow> = BASE_ROWS
             .iter()
-            .filter_map(|l| self.by_label.get(*l))
+            .filter_map(|l| self.by_key.get(*l))
             .collect();
-        for label in facts.filter_map(|m| self.of_fact.get(m)) {
-            if chosen.len() < MAX_ROWS && !chosen.iter().any(|c| c.label == *label) {
-                chosen.push(&self.by_label[label]);
+        for key in facts.filter_map(|m| self.of_fact.get(m)) {
+            // One row per label: the first move the findings speak of.
+            let row = &self.by_key[key];
+            if chosen.len() < MAX_ROWS && !chosen.iter().any(|c| c.label == row.label) {
+                chosen.push(row);
             }
         }
         chosen.sort_by_key(|r| r.order);
@@ -190,4 +238,46 @@ pub fn fill(
             })
             .collect(),
     }
+}
+
+/// Most sector funds the sector table lists: the best and the worst three.
+const SECTOR_ROWS: usize = 3;
+
+/// The sector table: when a printed finding ranks a basket (`leader(sectors, 5d, 1)`...),
+/// its best and worst members over that window, one row each, best first.
+pub fn sectors<'a>(
+    mut facts: impl Iterator<Item = &'a Metric>,
+    names: &BTreeMap<String, String>,
+    frame: &MetricFrame,
+    row: usize,
+) -> Option<Table> {
+    let (basket, w) = facts.find_map(|m| match m {
+        Metric::Basket(_, b, w, _) | Metric::BasketWeight(_, b, w, _, _) => Some((b, *w)),
+        _ => None,
+    })?;
+    let mut members: Vec<(&String, f64)> = (basket.members.iter())
+        .filter_map(|s| match frame.value(&Metric::Return(s.clone(), w), row)? {
+            crate::metrics::Value::Number(x) => Some((s, x)),
+            _ => None,
+        })
+        .collect();
+    members.sort_by(|a, b| b.1.total_cmp(&a.1));
+    if members.len() > 2 * SECTOR_ROWS {
+        members.drain(SECTOR_ROWS..members.len() - SECTOR_ROWS);
+    }
+    let rows = (members.iter())
+        .map(|(s, x)| {
+            let label = names.get(*s).cloned().unwrap_or_else(|| s.to_string());
+            let label = crate::narrative::refer::capitalize(&label);
+            (
+                label,
+                Kind::Return,
+                vec![Some(crate::metrics::Value::Number(*x))],
+            )
+        })
+        .collect::<Vec<_>>();
+    (!rows.is_empty()).then(|| Table {
+        columns: vec![window_label(w).0],
+        rows,
+    })
 }

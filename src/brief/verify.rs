@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use super::compose::Printed;
 use super::Error;
 use crate::config::Bands;
-use crate::metrics::{Kind, Value};
+use crate::metrics::{Kind, Metric, Value};
 use crate::narrative::check::{check, date_after, Fact, Mismatch, Tally};
 use crate::narrative::context::TableCtx;
 use crate::narrative::{FindingText, Table};
@@ -56,6 +56,7 @@ impl Check<'_> {
                     .get(k)
                     .map_or_else(|| kind_of(value), |m| m.kind()),
                 span: spans.get(k).copied().unwrap_or(1),
+                threshold: matches!(f.rule.facts.get(k), Some(Metric::Cleared(..))),
             })
             .collect();
         let mut masks = self.masks.clone();
@@ -116,6 +117,7 @@ pub fn table(table: &Table, ctx: &TableCtx, bands: Bands, date: NaiveDate) -> Re
                 value,
                 kind: *kind,
                 span: 1,
+                threshold: false,
             };
             let one =
                 check(cell, &[fact], "", &masks, bands).map_err(|mismatch| Error::FactCheck {

@@ -39,6 +39,8 @@ pub(super) struct Words {
     pub note_texts: Vec<String>,
     pub table: Table,
     pub table_ctx: TableCtx,
+    /// The sector table, when a printed finding ranks a basket.
+    pub sectors: Option<(Table, TableCtx)>,
     pub tally: Tally,
     /// Every metric the brief prints (findings' facts and table cells with a value).
     pub read: BTreeSet<Metric>,
@@ -61,7 +63,11 @@ impl Prepared<'_> {
     ) -> BTreeSet<NaiveDate> {
         let limit = self.config.style.holdings.max_age_days;
         metrics
-            .filter_map(Metric::holdings)
+            .filter_map(|m| match m {
+                // The date of an old snapshot goes with its figures.
+                Metric::HoldingsDate(h) => Some(h.as_str()),
+                _ => m.holdings(),
+            })
             .filter_map(|h| self.snapshot(h, day))
             .filter(|d| (day - *d).num_days() > limit)
             .collect()
@@ -76,8 +82,25 @@ impl Prepared<'_> {
         let mut old = Vec::new();
         let findings: Vec<Finding> = (self.rules.findings(&self.held, frame, row, warnings))
             .into_iter()
+            .map(|mut f| {
+                // An optional fact from an old snapshot is left out; the finding stays.
+                if omit {
+                    let old: Vec<String> = (f.rule.facts.iter())
+                        .filter(|(name, m)| {
+                            f.rule.maybe.contains(*name)
+                                && !self.old_snapshots(std::iter::once(*m), day).is_empty()
+                        })
+                        .map(|(name, _)| name.clone())
+                        .collect();
+                    old.iter().for_each(|name| drop(f.facts.remove(name)));
+                }
+                f
+            })
             .filter(|f| {
-                let stale = self.old_snapshots(f.rule.facts.values(), day);
+                let required = (f.rule.facts.iter())
+                    .filter(|(name, _)| !f.rule.maybe.contains(*name))
+                    .map(|(_, m)| m);
+                let stale = self.old_snapshots(required, day);
                 let keep = !omit || stale.is_empty();
                 if !keep {
                     let why = format!(
@@ -95,7 +118,7 @@ impl Prepared<'_> {
         let body_facts = || {
             (kept.iter())
                 .filter(|f| f.rule.section != "caveats")
-                .flat_map(|f| f.rule.facts.values())
+                .flat_map(|f| f.metrics())
         };
         let mut chosen = self.table_rows.choose(body_facts());
         if omit {
@@ -200,10 +223,19 @@ impl Prepared<'_> {
         }
         let table_ctx = self.narrator.table(&table);
         tally += verify::table(&table, &table_ctx, config.style.bands, day)?;
-        let mut read: BTreeSet<Metric> = kept
-            .iter()
-            .flat_map(|f| f.rule.facts.values().cloned())
-            .collect();
+        let printed_facts = (kept.iter())
+            .filter(|f| f.rule.show && !f.rule.baseline)
+            .flat_map(|f| f.metrics());
+        let sectors = table::sectors(printed_facts, &self.names, frame, row)
+            .map(|t| {
+                let ctx = self.narrator.table(&t);
+                verify::table(&t, &ctx, config.style.bands, day).map(|n| {
+                    tally += n;
+                    (t, ctx)
+                })
+            })
+            .transpose()?;
+        let mut read: BTreeSet<Metric> = kept.iter().flat_map(|f| f.metrics().cloned()).collect();
         read.extend(
             chosen
                 .iter()
@@ -219,6 +251,7 @@ impl Prepared<'_> {
             note_texts,
             table,
             table_ctx,
+            sectors,
             tally,
             read,
         })

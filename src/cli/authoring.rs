@@ -42,6 +42,32 @@ fn known_rule(prepared: &Prepared, config: &RunConfig, rule: Option<&str>) -> Re
     })
 }
 
+/// `backtest --days RULE`: the days a rule, or each member of a family, held.
+pub fn held_days(
+    config: &Path,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    rule: &str,
+) -> Result<(), Failure> {
+    let config = load(config)?;
+    let prepared = Prepared::new(&config)?;
+    known_rule(&prepared, &config, Some(rule))?;
+    let rows = bt::span(&prepared, from, to)?;
+    let mut out = String::new();
+    let polars = |e: polars::prelude::PolarsError| Error::from(crate::rules::RuleError::Polars(e));
+    for r in (prepared.rules.rules.iter()).filter(|r| family_names(rule, &r.id)) {
+        let held = prepared.held.column(&r.id).map_err(polars)?;
+        let held = held.bool().map_err(polars)?;
+        for i in rows.clone() {
+            if held.get(i) == Some(true) {
+                out.push_str(&format!("{} {}\n", prepared.frame.calendar[i], r.id));
+            }
+        }
+    }
+    print(&out);
+    Ok(())
+}
+
 /// `check`: every problem of the run file, rules and templates; exit 3 if there are any.
 pub fn check(config: &Path) -> Result<(), Failure> {
     let report = lint::check(config);

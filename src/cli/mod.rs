@@ -88,6 +88,10 @@ pub enum Command {
         /// How to print the counts: `table`, `csv` or `json`.
         #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
         format: String,
+        /// Instead of the counts, list the days this rule (or each member of this family)
+        /// held, one `date rule` line each: for choosing `expect:` dates.
+        #[arg(long, value_name = "RULE")]
+        days: Option<String>,
     },
     /// The unattended daily run: refuse stale data, publish a dated folder, mail it once.
     Daily {
@@ -220,6 +224,19 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             write_briefs,
             brief_format,
             format,
+            days: Some(rule),
+        } => {
+            let _ = (write_briefs, brief_format, format);
+            authoring::held_days(&config, from, to, &rule)
+        }
+        Command::Backtest {
+            config,
+            from,
+            to,
+            write_briefs,
+            brief_format,
+            format,
+            days: None,
         } => authoring::backtest(
             &config,
             from,

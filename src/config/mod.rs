@@ -15,6 +15,7 @@ use serde::Deserialize;
 mod daily;
 mod style;
 pub use daily::{Daily, Email, Smtp, Tls};
+
 pub use style::{Band, Bands, Budget, Holdings, OldHoldings, Style};
 
 /// Everything that can be wrong with a run file.
@@ -159,6 +160,8 @@ struct RawConfig {
     #[serde(default)]
     groups: BTreeMap<String, Group>,
     #[serde(default)]
+    baskets: BTreeMap<String, BasketConfig>,
+    #[serde(default)]
     compare: Vec<String>,
     #[serde(default)]
     outputs: RawOutputs,
@@ -191,6 +194,18 @@ struct RawSource {
     short: Option<String>,
     #[serde(default)]
     generic: Vec<String>,
+    carry_days: Option<i64>,
+    sector: Option<String>,
+}
+
+/// A named basket of series ranked against each other, such as the sector funds.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BasketConfig {
+    /// How prose names the basket ("the sector funds").
+    pub name: String,
+    /// Its members: universe names or source symbols of index sources.
+    pub members: Vec<String>,
 }
 
 /// A named group of tickers, such as the largest tech names.
@@ -221,6 +236,12 @@ pub struct Source {
     pub short: Option<String>,
     /// Other names for later mentions ("small caps"); defaults by universe name.
     pub generic: Vec<String>,
+    /// For a macro series: the most calendar days a value is carried onto days it is not
+    /// published (default 5, over bond-market holidays; a monthly series needs about 35).
+    pub carry_days: Option<i64>,
+    /// For a fund of one sector: the sector as holdings files name it ("Financials"), to
+    /// find its weight in another fund's holdings.
+    pub sector: Option<String>,
     /// Files, resolved against the run file's folder (several only for holdings snapshots).
     pub files: Vec<PathBuf>,
     /// How the files are written.
@@ -262,6 +283,9 @@ pub struct RunConfig {
     pub absent: Vec<String>,
     /// Named groups of tickers (e.g. the largest tech names), for `group_weight`.
     pub groups: BTreeMap<String, Group>,
+    /// Named baskets of index sources (resolved to symbols), for `leader`, `risers` and the
+    /// rest of the cross-sectional metrics.
+    pub baskets: BTreeMap<String, BasketConfig>,
     /// Indexes side by side in the comparison table.
     pub compare: Vec<String>,
     /// Formats written when the command line does not say.
@@ -348,6 +372,8 @@ impl RunConfig {
                 stale_after: s.stale_after,
                 short: s.short,
                 generic: s.generic,
+                carry_days: s.carry_days,
+                sector: s.sector,
             });
         }
         if !sources.iter().any(|s| s.role == Role::Index) {
@@ -383,6 +409,30 @@ impl RunConfig {
                 None => absent.push(alias),
             }
         }
+        let mut baskets = BTreeMap::new();
+        for (key, b) in raw.baskets {
+            let mut members = Vec::new();
+            for m in &b.members {
+                let sym = universe.get(m).unwrap_or(m);
+                if !is_index(sym) {
+                    let msg =
+                        format!("baskets: {key}: '{m}' is neither a universe name nor an index");
+                    return Err(invalid(&m.to_string(), msg));
+                }
+                members.push(sym.clone());
+            }
+            if members.len() < 2 {
+                let msg = format!("baskets: {key}: a basket needs at least two members");
+                return Err(invalid(&format!("{key}:"), msg));
+            }
+            baskets.insert(
+                key,
+                BasketConfig {
+                    name: b.name,
+                    members,
+                },
+            );
+        }
         let mut compare = Vec::new();
         for name in &raw.compare {
             let sym = universe.get(name).unwrap_or(name);
@@ -405,6 +455,7 @@ impl RunConfig {
             universe,
             absent,
             groups: raw.groups,
+            baskets,
             compare,
             formats: raw
                 .outputs

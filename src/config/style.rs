@@ -76,8 +76,8 @@ pub struct Budget {
 impl Default for Budget {
     fn default() -> Self {
         Budget {
-            per_section: 4,
-            total: 14,
+            per_section: 3,
+            total: 18,
             takeaways: 4,
             watch: 3,
         }
@@ -199,7 +199,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.budget.total, 6);
-        assert_eq!(s.budget.per_section, 4);
+        assert_eq!(s.budget.per_section, 3);
         assert_eq!(s.bands.bp.sharp, 25.0);
         assert_eq!(s.bands.percent, Bands::default().percent);
         assert!(s.problem().is_none());

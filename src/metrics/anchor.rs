@@ -14,7 +14,9 @@ use super::{to_days, Lookback, Metric, MetricFrame};
 pub fn column(frame: &MetricFrame, m: &Metric) -> PolarsResult<Vec<Option<f64>>> {
     let (a, b, n) = match m {
         Metric::MoveStart(a, b, n) | Metric::MoveDays(a, b, n) => (a, b, *n),
-        Metric::MoveReturn(_, a, b, n) => (a, b, *n),
+        Metric::MoveReturn(_, a, b, n)
+        | Metric::AtMoveStart(_, a, b, n)
+        | Metric::SinceMove(_, a, b, n) => (a, b, *n),
         _ => unreachable!("moves only"),
     };
     let close_a = frame.numbers(&Metric::Close(a.clone()))?;
@@ -27,7 +29,13 @@ pub fn column(frame: &MetricFrame, m: &Metric) -> PolarsResult<Vec<Option<f64>>>
     let starts = rolling_extreme(&ratio, Lookback::Days(n), false);
     let x = match m {
         Metric::MoveReturn(x, ..) => frame.numbers(&Metric::Close(x.clone()))?,
+        Metric::AtMoveStart(inner, ..) | Metric::SinceMove(inner, ..) => frame.numbers(inner)?,
         _ => Vec::new(),
+    };
+    // A yield's change is in basis points, as everywhere else.
+    let scale = match m {
+        Metric::SinceMove(inner, ..) if matches!(**inner, Metric::Yield(_)) => 100.0,
+        _ => 1.0,
     };
     Ok(starts
         .iter()
@@ -37,6 +45,8 @@ pub fn column(frame: &MetricFrame, m: &Metric) -> PolarsResult<Vec<Option<f64>>>
             match m {
                 Metric::MoveStart(..) => Some(to_days(frame.calendar[s]) as f64),
                 Metric::MoveDays(..) => Some((t - s) as f64),
+                Metric::AtMoveStart(..) => x[s],
+                Metric::SinceMove(..) => Some((x[t]? - x[s]?) * scale),
                 _ => Some((x[t]? / x[s]? - 1.0) * 100.0),
             }
         })
@@ -67,5 +77,11 @@ mod tests {
             (column(&f, &ret_a).unwrap()[4].unwrap() - 51.25).abs() < 1e-9,
             "12.1 / 8"
         );
+        // A's close at the start (row 2) and its change since.
+        let close_a = Box::new(Metric::Close("A".into()));
+        let at = Metric::AtMoveStart(close_a.clone(), "A".into(), "B".into(), 4);
+        assert_eq!(column(&f, &at).unwrap()[4], Some(8.0));
+        let since = Metric::SinceMove(close_a, "A".into(), "B".into(), 4);
+        assert!((column(&f, &since).unwrap()[4].unwrap() - 4.1).abs() < 1e-9);
     }
 }

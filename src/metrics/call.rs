@@ -65,6 +65,13 @@ pub const FUNCTIONS: &[&str] = &[
     "curve(series, series)",
     "actual|expected|surprise|event_date(events, \"kind\")",
     "sessions(window)",
+    "level(series)",
+    "leader|leader_return|laggard|laggard_return(basket, window, n)",
+    "risers|basket_size|dispersion(basket, window)",
+    "leader_weight|laggard_weight(basket, window, n, index)",
+    "rank(index, basket, window)",
+    "at_move_start|since_move(metric, index, index, Nd)",
+    "cleared|cleared_since(metric, window, k)",
 ];
 
 fn arity(name: &str) -> Option<usize> {
@@ -89,7 +96,8 @@ fn arity(name: &str) -> Option<usize> {
         | "first_since"
         | "episodes"
         | "last_episode"
-        | "sessions" => 1,
+        | "sessions"
+        | "level" => 1,
         "return" | "ratio" | "peak" | "peak_date" | "from_peak" | "trough" | "trough_date"
         | "from_trough" | "high" | "low" | "percentile" | "ago" | "change" | "pct_change"
         | "most_extreme_since" | "count" | "share_above_sma" | "members_counted"
@@ -99,7 +107,11 @@ fn arity(name: &str) -> Option<usize> {
         "spread" | "multiple" | "move_start" | "move_days" | "faded" | "episode_at" | "similar" => {
             3
         }
-        "move_return" | "similar_faded" => 4,
+        "risers" | "basket_size" | "dispersion" => 2,
+        "leader" | "leader_return" | "laggard" | "laggard_return" | "rank" | "cleared"
+        | "cleared_since" => 3,
+        "move_return" | "similar_faded" | "leader_weight" | "laggard_weight" | "at_move_start"
+        | "since_move" => 4,
         _ => return None,
     })
 }
@@ -126,6 +138,43 @@ impl Metric {
             "multiple" => M::Multiple(a.index(0)?, a.index(1)?, a.window(2)?),
             "ratio" => M::Ratio(a.index(0)?, a.index(1)?),
             "sessions" => M::Sessions(a.window(0)?),
+            "level" => M::Level(a.series(0)?),
+            "leader" | "leader_return" | "laggard" | "laggard_return" | "risers"
+            | "basket_size" | "dispersion" => {
+                let stat = match name {
+                    "leader" => BasketStat::Leader,
+                    "leader_return" => BasketStat::LeaderReturn,
+                    "laggard" => BasketStat::Laggard,
+                    "laggard_return" => BasketStat::LaggardReturn,
+                    "risers" => BasketStat::Risers,
+                    "basket_size" => BasketStat::Members,
+                    _ => BasketStat::Dispersion,
+                };
+                let n = if matches!(
+                    stat,
+                    BasketStat::Leader
+                        | BasketStat::LeaderReturn
+                        | BasketStat::Laggard
+                        | BasketStat::LaggardReturn
+                ) {
+                    a.whole(2, false)?
+                } else {
+                    1
+                };
+                M::Basket(stat, a.basket(0)?, a.window(1)?, n)
+            }
+            "leader_weight" | "laggard_weight" => M::BasketWeight(
+                name == "leader_weight",
+                a.basket(0)?,
+                a.window(1)?,
+                a.whole(2, false)?,
+                a.holdings(3)?,
+            ),
+            "rank" => M::Rank(a.index(0)?, a.basket(1)?, a.window(2)?),
+            "at_move_start" => M::AtMoveStart(a.metric(0)?, a.index(1)?, a.index(2)?, a.days(3)?),
+            "since_move" => M::SinceMove(a.metric(0)?, a.index(1)?, a.index(2)?, a.days(3)?),
+            "cleared" => M::Cleared(a.metric(0)?, a.window(1)?, a.whole(2, false)?),
+            "cleared_since" => M::ClearedSince(a.metric(0)?, a.window(1)?, a.whole(2, false)?),
             "move_start" => M::MoveStart(a.index(0)?, a.index(1)?, a.days(2)?),
             "move_days" => M::MoveDays(a.index(0)?, a.index(1)?, a.days(2)?),
             "move_return" => M::MoveReturn(a.index(0)?, a.index(1)?, a.index(2)?, a.days(3)?),
@@ -302,6 +351,34 @@ impl Args<'_> {
             Ok(n) if (1..100).contains(&n) => Ok(n),
             _ => Err(format!("'{w}' is not a band in percent (1 to 99)").into()),
         }
+    }
+
+    /// A basket of the run file, its members and their sectors resolved.
+    fn basket(&self, i: usize) -> Result<Box<Basket>, CallError> {
+        let key = self.word(i)?;
+        if self.config.absent.iter().any(|a| a == key) {
+            return Err(CallError::Absent(key.to_string()));
+        }
+        let Some(b) = self.config.baskets.get(key) else {
+            let known: Vec<&str> = self.config.baskets.keys().map(String::as_str).collect();
+            return Err(format!(
+                "no basket '{key}' under 'baskets:' in the run file (baskets: {})",
+                if known.is_empty() {
+                    "none".into()
+                } else {
+                    known.join(", ")
+                }
+            )
+            .into());
+        };
+        let sectors = (b.members.iter())
+            .map(|m| self.config.resolve(m).and_then(|s| s.sector.clone()))
+            .collect();
+        Ok(Box::new(Basket {
+            key: key.to_string(),
+            members: b.members.clone(),
+            sectors,
+        }))
     }
 
     fn rule(&self, i: usize) -> Result<String, CallError> {

@@ -1,7 +1,9 @@
 //! Each metric's definition in words, for the JSON provenance: what a reader of a figure
 //! needs to know to recompute it from the data files.
 
-use super::metric::{Breadth, EventField, Hist, Lookback, Metric, Stat, Turn, Valuation, Window};
+use super::metric::{
+    BasketStat, Breadth, EventField, Hist, Lookback, Metric, Stat, Turn, Valuation, Window,
+};
 
 fn window(w: Window) -> String {
     match w {
@@ -110,6 +112,45 @@ impl Metric {
                 if *high { "plus" } else { "less" }
             ),
             M::Sessions(w) => format!("trading sessions in {} so far", window(*w)),
+            M::Level(s) => format!("{s}, the latest value (carried over days it is not published)"),
+            M::Basket(stat, b, w, n) => {
+                let members = b.members.join(", ");
+                let over = window(*w);
+                match stat {
+                    BasketStat::Leader => format!("the member of {} ({members}) with the {n}-th best return over {over}", b.key),
+                    BasketStat::LeaderReturn => format!("the {n}-th best return over {over} among {} ({members})", b.key),
+                    BasketStat::Laggard => format!("the member of {} ({members}) with the {n}-th worst return over {over}", b.key),
+                    BasketStat::LaggardReturn => format!("the {n}-th worst return over {over} among {} ({members})", b.key),
+                    BasketStat::Risers => format!("members of {} ({members}) with a positive return over {over}", b.key),
+                    BasketStat::Members => format!("members of {} ({members}) with a return over {over}", b.key),
+                    BasketStat::Dispersion => format!("best minus worst return over {over} among {} ({members}), in points", b.key),
+                }
+            }
+            M::BasketWeight(leader, b, w, n, h) => format!(
+                "weight in {h}'s holdings of the sector of the {n}-th {} of {} over {}, percent",
+                if *leader { "best" } else { "worst" },
+                b.key,
+                window(*w)
+            ),
+            M::Rank(s, b, w) => format!("rank of {s} by return over {} among {} (1 the best)", window(*w), b.key),
+            M::AtMoveStart(m, a, b, n) => format!(
+                "[{}] on the day of the lowest {a}/{b} ratio of the last {n} trading days",
+                m.describe()
+            ),
+            M::SinceMove(m, a, b, n) => format!(
+                "change in [{}] since the lowest {a}/{b} ratio of the last {n} trading days",
+                m.describe()
+            ),
+            M::Cleared(m, w, k) => format!(
+                "the largest of 0.5, 1, 1.5 ... 10 that [{}] exceeded on at least {k} days of {}",
+                m.describe(),
+                window(*w)
+            ),
+            M::ClearedSince(m, w, k) => format!(
+                "the last day before {} on which [{}] had exceeded that level on {k} days of the same kind of window",
+                window(*w),
+                m.describe()
+            ),
             M::Breadth(b, s, n) => match b {
                 Breadth::AboveSma => format!("percent of {s} members closing above their {n}-day average"),
                 Breadth::Counted => format!("{s} members with at least {n} days of prices"),

@@ -171,6 +171,37 @@ pub enum EventField {
     Date,
 }
 
+/// A named basket of series ranked against each other (the sector funds), with each member's
+/// GICS sector where the run file gives one (to find its weight in a fund's holdings).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Basket {
+    /// Its key under `baskets:` in the run file.
+    pub key: String,
+    /// Member source symbols.
+    pub members: Vec<String>,
+    /// Each member's sector as holdings files name it, if known.
+    pub sectors: Vec<Option<String>>,
+}
+
+/// A figure of a basket over a window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BasketStat {
+    /// The symbol of the n-th best member.
+    Leader,
+    /// Its return.
+    LeaderReturn,
+    /// The symbol of the n-th worst member.
+    Laggard,
+    /// Its return.
+    LaggardReturn,
+    /// Members whose return is above zero.
+    Risers,
+    /// Members with a return over the window.
+    Members,
+    /// The best return minus the worst, in points.
+    Dispersion,
+}
+
 /// A metric a rule, a fact or the comparison table can name. Symbols are resolved source
 /// symbols (universe names are gone by now); rule ids name other rules' boolean series.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -258,6 +289,26 @@ pub enum Metric {
     Event(EventField, String, String),
     /// Trading sessions in a window so far: `sessions(mtd)` is 1 on a month's first session.
     Sessions(Window),
+    /// The value of a macro series (the VIX, a credit spread, a policy rate), carried over
+    /// the days it is not published (the source's `carry_days`).
+    Level(String),
+    /// A basket figure over a window; `usize` is the rank for leaders and laggards.
+    Basket(BasketStat, Box<Basket>, Window, usize),
+    /// The weight, in a fund's holdings (the last field), of the sector of the basket's n-th
+    /// leader (`true`) or laggard over a window.
+    BasketWeight(bool, Box<Basket>, Window, usize, String),
+    /// The rank (1 the best) of a member in its basket over a window.
+    Rank(String, Box<Basket>, Window),
+    /// A metric's value on the day the move of the pair began ([`Metric::MoveStart`]).
+    AtMoveStart(Box<Metric>, String, String, usize),
+    /// A metric's change since the move of the pair began (basis points for a yield).
+    SinceMove(Box<Metric>, String, String, usize),
+    /// The largest round level (0.5, 1, 1.5 ... 10) that a metric cleared on at least `k`
+    /// days of a window: "beat tech by more than 2.5 points twice this week".
+    Cleared(Box<Metric>, Window, usize),
+    /// The last day before the window on which a window of the same kind saw that level
+    /// cleared as often: "the first time since November 2020".
+    ClearedSince(Box<Metric>, Window, usize),
 }
 
 /// What a metric's numbers mean, for formatting and for JSON.
@@ -298,6 +349,20 @@ impl Metric {
             M::Sessions(_) => Kind::Count,
             M::Similar(..) | M::SimilarFaded(..) => Kind::Count,
             M::Band(m, _, _) => m.kind(),
+            M::Level(_) => Kind::Level,
+            M::Basket(BasketStat::Leader | BasketStat::Laggard, ..) => Kind::Text,
+            M::Basket(BasketStat::LeaderReturn | BasketStat::LaggardReturn, ..) => Kind::Return,
+            M::Basket(BasketStat::Risers | BasketStat::Members, ..) | M::Rank(..) => Kind::Count,
+            M::Basket(BasketStat::Dispersion, ..) => Kind::Points,
+            M::BasketWeight(..) => Kind::Percent,
+            M::AtMoveStart(m, ..) | M::Cleared(m, ..) => m.kind(),
+            M::SinceMove(m, ..) => match m.kind() {
+                Kind::Return | Kind::Percent | Kind::Points => Kind::Points,
+                _ if matches!(**m, M::Yield(_)) => Kind::BasisPoints,
+                _ if matches!(**m, M::Level(_)) => Kind::Points,
+                other => other,
+            },
+            M::ClearedSince(..) => Kind::Date,
             M::Turn(Turn::PeakDate | Turn::TroughDate, ..) => Kind::Date,
             M::Turn(Turn::Peak | Turn::Trough, ..) => Kind::Level,
             M::Turn(..) => Kind::Return,
@@ -305,6 +370,8 @@ impl Metric {
             M::Stat(_, m, _) | M::Ago(m, _) | M::EpisodeAt(_, m, _) => m.kind(),
             M::Change(m, _) => match m.kind() {
                 Kind::Return | Kind::Percent | Kind::Points => Kind::Points,
+                // A macro level such as the VIX moves in points.
+                _ if matches!(**m, M::Level(_)) => Kind::Points,
                 other => other,
             },
             M::History(Hist::FirstSince | Hist::LastEpisode, _) => Kind::Date,
@@ -356,6 +423,26 @@ impl Metric {
             | M::SimilarFaded(_, m, _, _)
             | M::Band(m, _, _) => m.with_inputs(),
             M::YieldChange(s, _) => vec![M::Yield(s.clone())],
+            M::Basket(_, b, w, _) | M::Rank(_, b, w) => {
+                b.members.iter().map(|s| M::Return(s.clone(), *w)).collect()
+            }
+            M::BasketWeight(_, b, w, _, h) => {
+                let mut v: Vec<Metric> =
+                    b.members.iter().map(|s| M::Return(s.clone(), *w)).collect();
+                v.extend(
+                    b.sectors
+                        .iter()
+                        .flatten()
+                        .map(|sec| M::SectorWeight(h.clone(), sec.clone())),
+                );
+                v
+            }
+            M::AtMoveStart(m, a, b, _) | M::SinceMove(m, a, b, _) => {
+                let mut v = m.with_inputs();
+                v.extend([M::Close(a.clone()), M::Close(b.clone())]);
+                v
+            }
+            M::Cleared(m, _, _) | M::ClearedSince(m, _, _) => m.with_inputs(),
             M::Curve(a, b) => vec![M::Yield(a.clone()), M::Yield(b.clone())],
             _ => vec![],
         };
@@ -387,6 +474,21 @@ impl Metric {
             | M::SimilarFaded(_, m, _, _)
             | M::Band(m, _, _) => m.sources(),
             M::Count(..) | M::History(..) | M::Sessions(_) => vec![],
+            M::Basket(_, b, ..) | M::Rank(_, b, _) => {
+                b.members.iter().map(String::as_str).collect()
+            }
+            M::BasketWeight(_, b, _, _, h) => {
+                let mut v: Vec<&str> = b.members.iter().map(String::as_str).collect();
+                v.push(h);
+                v
+            }
+            M::AtMoveStart(m, a, b, _) | M::SinceMove(m, a, b, _) => {
+                let mut v = m.sources();
+                v.extend([a.as_str(), b.as_str()]);
+                v
+            }
+            M::Cleared(m, ..) | M::ClearedSince(m, ..) => m.sources(),
+            M::Level(s) => vec![s],
             M::Breadth(_, s, _)
             | M::TopWeight(s, _)
             | M::TopWeightChange(s, _)
@@ -416,7 +518,8 @@ impl Metric {
             | M::EffectiveN(s)
             | M::SectorWeight(s, _)
             | M::LargestSector(s)
-            | M::LargestSectorWeight(s) => Some(s),
+            | M::LargestSectorWeight(s)
+            | M::BasketWeight(_, _, _, _, s) => Some(s),
             _ => None,
         }
     }
@@ -431,7 +534,10 @@ impl Metric {
             | M::YieldChange(_, w)
             | M::Change(_, w)
             | M::PctChange(_, w)
-            | M::Count(_, w) => Some(*w),
+            | M::Count(_, w)
+            | M::Basket(_, _, w, _)
+            | M::Rank(_, _, w)
+            | M::Cleared(_, w, _) => Some(*w),
             _ => None,
         }
     }
@@ -455,7 +561,11 @@ impl Metric {
             | M::PctChange(m, _)
             | M::MostExtremeSince(m, _)
             | M::DaysSince(m)
-            | M::Band(m, _, _) => m.rules(),
+            | M::Band(m, _, _)
+            | M::AtMoveStart(m, ..)
+            | M::SinceMove(m, ..)
+            | M::Cleared(m, ..)
+            | M::ClearedSince(m, ..) => m.rules(),
             _ => vec![],
         }
     }
@@ -566,6 +676,32 @@ impl fmt::Display for Metric {
             M::Curve(a, b) => write!(f, "curve({a}, {b})"),
             M::Event(e, s, k) => write!(f, "{}({s}, \"{k}\")", event_name(*e)),
             M::Sessions(w) => write!(f, "sessions({w})"),
+            M::Level(s) => write!(f, "level({s})"),
+            M::Basket(stat, b, w, n) => {
+                let k = &b.key;
+                match stat {
+                    BasketStat::Leader => write!(f, "leader({k}, {w}, {n})"),
+                    BasketStat::LeaderReturn => write!(f, "leader_return({k}, {w}, {n})"),
+                    BasketStat::Laggard => write!(f, "laggard({k}, {w}, {n})"),
+                    BasketStat::LaggardReturn => write!(f, "laggard_return({k}, {w}, {n})"),
+                    BasketStat::Risers => write!(f, "risers({k}, {w})"),
+                    BasketStat::Members => write!(f, "basket_size({k}, {w})"),
+                    BasketStat::Dispersion => write!(f, "dispersion({k}, {w})"),
+                }
+            }
+            M::BasketWeight(leader, b, w, n, h) => {
+                let which = if *leader {
+                    "leader_weight"
+                } else {
+                    "laggard_weight"
+                };
+                write!(f, "{which}({}, {w}, {n}, {h})", b.key)
+            }
+            M::Rank(s, b, w) => write!(f, "rank({s}, {}, {w})", b.key),
+            M::AtMoveStart(m, a, b, n) => write!(f, "at_move_start({m}, {a}, {b}, {n}d)"),
+            M::SinceMove(m, a, b, n) => write!(f, "since_move({m}, {a}, {b}, {n}d)"),
+            M::Cleared(m, w, k) => write!(f, "cleared({m}, {w}, {k})"),
+            M::ClearedSince(m, w, k) => write!(f, "cleared_since({m}, {w}, {k})"),
         }
     }
 }

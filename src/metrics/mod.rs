@@ -5,6 +5,7 @@
 //! so that a brief for any date is a row of it and history questions are column operations.
 
 mod anchor;
+mod basket;
 mod breadth;
 mod call;
 mod describe;
@@ -15,6 +16,7 @@ mod metric;
 mod rates;
 mod returns;
 mod stats;
+mod thresholds;
 mod turning;
 mod valuation;
 mod windows;
@@ -22,7 +24,8 @@ mod windows;
 pub use breadth::median;
 pub use call::{CallError, FUNCTIONS};
 pub use metric::{
-    Breadth, EventField, Hist, Kind, Lookback, Metric, Stat, Turn, Valuation, Window,
+    Basket, BasketStat, Breadth, EventField, Hist, Kind, Lookback, Metric, Stat, Turn, Valuation,
+    Window,
 };
 pub use windows::spans as window_spans;
 
@@ -148,11 +151,22 @@ impl MetricFrame {
         if self.has(m) {
             return Ok(true);
         }
+        if matches!(
+            m,
+            Metric::Basket(..) | Metric::BasketWeight(..) | Metric::Rank(..)
+        ) {
+            let column = basket::column(self, m)?;
+            self.push_column(m, column)?;
+            return Ok(true);
+        }
         let values = match m {
             Metric::Turn(..) => turning::column(self, m)?,
-            Metric::MoveStart(..) | Metric::MoveReturn(..) | Metric::MoveDays(..) => {
-                anchor::column(self, m)?
-            }
+            Metric::MoveStart(..)
+            | Metric::MoveReturn(..)
+            | Metric::MoveDays(..)
+            | Metric::AtMoveStart(..)
+            | Metric::SinceMove(..) => anchor::column(self, m)?,
+            Metric::Cleared(..) | Metric::ClearedSince(..) => thresholds::column(self, m)?,
             Metric::Stat(..)
             | Metric::Ago(..)
             | Metric::Change(..)

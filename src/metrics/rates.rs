@@ -12,24 +12,29 @@ use crate::data::{Content, Dataset};
 /// The oldest observation a yield level is carried from.
 pub const CARRY_DAYS: i64 = 5;
 
-/// The yield level column, `None` for other metrics, `Some(Err(symbol))` if the source is not
-/// a daily series.
+/// The column of a yield or a macro level (the VIX, a spread, a monthly policy rate), `None`
+/// for other metrics, `Some(Err(symbol))` if the source is not a daily series. A value is
+/// carried onto later days for at most the source's `carry_days` (default [`CARRY_DAYS`]).
 pub fn column<'a>(
     data: &Dataset,
     m: &'a Metric,
     calendar: &[NaiveDate],
 ) -> Option<Result<Vec<Option<f64>>, &'a str>> {
-    let Metric::Yield(symbol) = m else {
+    let (Metric::Yield(symbol) | Metric::Level(symbol)) = m else {
         return None;
     };
-    let Some(Content::Series(s)) = data.get(symbol).map(|l| &l.content) else {
+    let Some(loaded) = data.get(symbol) else {
         return Some(Err(symbol));
     };
+    let Content::Series(s) = &loaded.content else {
+        return Some(Err(symbol));
+    };
+    let carry = loaded.source.carry_days.unwrap_or(CARRY_DAYS);
     Some(Ok(calendar
         .iter()
         .map(|d| {
             let i = s.dates.partition_point(|x| x <= d).checked_sub(1)?;
-            ((*d - s.dates[i]).num_days() <= CARRY_DAYS).then_some(s.values[i])
+            ((*d - s.dates[i]).num_days() <= carry).then_some(s.values[i])
         })
         .collect()))
 }

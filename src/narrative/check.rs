@@ -36,6 +36,8 @@ pub struct Fact<'a> {
     /// The sessions its window spans (1 for a figure without a window): a direction word's
     /// intensity is judged on that scale.
     pub span: usize,
+    /// A round line the data cleared (`cleared`): "more than 2.5 points" states it exactly.
+    pub threshold: bool,
 }
 
 /// What the fact check verified.
@@ -160,10 +162,13 @@ enum Test {
     },
     /// `lo <= |v| < hi` (rounding words), in a unit.
     Within { lo: f64, hi: f64, unit: Unit },
+    /// "more than x": a value just above `x`, or a line of exactly `x` that the data cleared.
+    MoreThan { x: f64, unit: Unit },
 }
 
 impl Test {
-    fn holds(&self, v: f64, kind: Kind) -> bool {
+    fn holds(&self, v: f64, fact: &Fact) -> bool {
+        let kind = fact.kind;
         let fits = |unit: Unit| match unit {
             Unit::Percent => matches!(kind, Kind::Return | Kind::Percent | Kind::Level),
             Unit::Points => kind == Kind::Points,
@@ -179,6 +184,10 @@ impl Test {
                 unit,
             } => fits(unit) && ((if signed { v } else { v.abs() }) - x).abs() <= tol,
             Test::Within { lo, hi, unit } => fits(unit) && lo <= v.abs() && v.abs() < hi,
+            Test::MoreThan { x, unit } => {
+                let above = x < v.abs() && v.abs() < x + 0.205;
+                fits(unit) && (above || fact.threshold && (v.abs() - x).abs() < 1e-9)
+            }
         }
     }
 }
@@ -267,11 +276,7 @@ fn claims(text: &str) -> Vec<Claim> {
                 hi: x,
                 unit,
             },
-            Some("more than") => Test::Within {
-                lo: x + 1e-12,
-                hi: x + 0.205,
-                unit,
-            },
+            Some("more than") => Test::MoreThan { x, unit },
             Some(_) => Test::Within {
                 lo: x * 0.9 - tol,
                 hi: x * 1.1 + tol,
@@ -350,12 +355,12 @@ pub fn check(
     let supported = |c: &Claim, sign: f64| {
         facts
             .iter()
-            .any(|f| numeric(f.value).is_some_and(|v| c.test.holds(v, f.kind) && v * sign > 0.0))
+            .any(|f| numeric(f.value).is_some_and(|v| c.test.holds(v, f) && v * sign > 0.0))
     };
     for c in &found {
-        let by_fact = facts.iter().any(|f| {
-            numeric(f.value).is_some_and(|v| c.test.holds(v, f.kind)) || year_of(c, f.value)
-        });
+        let by_fact = facts
+            .iter()
+            .any(|f| numeric(f.value).is_some_and(|v| c.test.holds(v, f)) || year_of(c, f.value));
         if by_fact {
             tally.numbers += 1;
         } else if literal_claims
@@ -417,7 +422,7 @@ pub fn check(
                     } else {
                         bands.percent
                     };
-                    c.test.holds(v, f.kind) && size_band(v, band.over(f.span)) == Some(size)
+                    c.test.holds(v, f) && size_band(v, band.over(f.span)) == Some(size)
                 })
             });
             if !fits {

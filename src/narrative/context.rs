@@ -47,6 +47,9 @@ pub struct SourceCtx {
     pub monthly: bool,
     /// The run file's note on this source's limits, and the brief's notes about its data.
     pub note: Option<String>,
+    /// Its symbol in the run file (for a basket's line, its first member's).
+    #[serde(skip)]
+    pub symbol: String,
 }
 
 /// Everything `brief.md.tera` sees.
@@ -74,6 +77,11 @@ pub struct BriefCtx {
     pub table: TableCtx,
     /// The comparison table in fixed-width columns, for the plain-text format.
     pub table_text: String,
+    /// The sector funds' best and worst over the window a sector finding spoke of (no
+    /// columns when none printed).
+    pub sectors: TableCtx,
+    /// The sector table in fixed-width columns.
+    pub sectors_text: String,
     /// The run file's disclaimer, for the email formats.
     pub disclaimer: String,
     /// The data sources.
@@ -131,6 +139,9 @@ pub fn section_title(key: &str) -> &'static str {
     match key {
         "performance" => "Performance",
         "rotation" => "Rotation",
+        "sectors" => "Sectors",
+        "style" => "Style and size",
+        "risk" => "Volatility and credit",
         "concentration" => "Concentration",
         "breadth" => "Breadth",
         "valuation" => "Valuation",

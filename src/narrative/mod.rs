@@ -295,13 +295,16 @@ impl Narrator {
             0 => takeaway.trim_end_matches('.').to_string(),
             n => render("headline", n)?,
         };
+        // An empty watch line (a member's window that has none) is no watch line.
         let watch = match rule.watch.len() {
             0 => None,
-            n => Some(render("watch", n)?),
+            n => Some(render("watch", n)?).filter(|w| !w.trim().is_empty()),
         };
+        // An empty clause (a family member's window that has none) is no clause.
         let clause = match rule.clause.len() {
             0 => None,
-            n => Some(render("clause", n)?.trim_end_matches('.').to_string()),
+            n => Some(render("clause", n)?.trim_end_matches('.').to_string())
+                .filter(|c| !c.is_empty()),
         };
         let printed = self.printed.get(&used[0]).cloned().unwrap_or_default();
         let literals = used

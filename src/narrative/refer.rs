@@ -193,9 +193,14 @@ impl<'e> Referrer<'e> {
                     for &word in set.iter() {
                         let follows = rest.strip_prefix(word).map(|r| r.chars().next());
                         if follows.is_some_and(|f| !f.is_some_and(char::is_alphanumeric)) {
+                            // Only a verb of a figure ("eased 2.7%") varies: in "credit
+                            // eased:" a synonym could say something else.
+                            let figure = rest[word.len()..]
+                                .strip_prefix(' ')
+                                .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()));
                             let fresh = (set.iter().copied())
                                 .find(|w| !self.verbs.contains(w))
-                                .filter(|_| self.verbs.contains(word))
+                                .filter(|_| figure && self.verbs.contains(word))
                                 .unwrap_or(word);
                             self.verbs.insert(fresh);
                             out.push_str(fresh);

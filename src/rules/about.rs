@@ -31,6 +31,10 @@ pub enum Family {
     Rates,
     /// Macro events.
     Events,
+    /// Sector funds against each other.
+    Sectors,
+    /// Volatility and credit spreads (rules of the `risk` section).
+    Risk,
 }
 
 /// What a rule is about.
@@ -179,6 +183,16 @@ fn of_metric(m: &Metric, config: &RunConfig) -> About {
         M::Curve(a, b) => pair(a, b, Family::Rates),
         M::Event(_, s, _) => one(s, Family::Events),
         M::Sessions(_) => About::default(),
+        M::Level(s) => one(s, Family::Rates),
+        M::Basket(..) | M::BasketWeight(..) => About {
+            family: Family::Sectors,
+            ..About::default()
+        },
+        M::Rank(s, ..) => one(s, Family::Sectors),
+        M::AtMoveStart(inner, ..)
+        | M::SinceMove(inner, ..)
+        | M::Cleared(inner, ..)
+        | M::ClearedSince(inner, ..) => of_metric(inner, config),
     };
     let window = match m {
         M::Return(_, w)
@@ -207,6 +221,15 @@ fn of_metric(m: &Metric, config: &RunConfig) -> About {
 
 /// What `rule` is about, before rules it reads are resolved ([`resolve`]).
 pub fn of_rule(rule: &Rule, config: &RunConfig) -> About {
+    let mut about = of_condition(rule, config);
+    // A yield and a spread read alike; the section tells risk from rates.
+    if rule.section == "risk" {
+        about.family = Family::Risk;
+    }
+    about
+}
+
+fn of_condition(rule: &Rule, config: &RunConfig) -> About {
     let Some((l, op, r, sign)) = first(&rule.when, 1) else {
         return About::default();
     };

@@ -12,7 +12,8 @@
 //! gives six rules, `leads[small_caps,large_caps,1d]` to `leads[value,growth,21d]`. In every
 //! expression and text of the rule, `$x` is the member of `for_each`, `$a` and `$b` those of
 //! a pair, `$w` the window, and `$over` and `$in` the window in words ("over the past month",
-//! "in a month"). A member's label (inside the brackets) names it in `expect:` and wherever
+//! "in a month"; `$Over` and `$In` to start a sentence). `vars:` gives more, by window or by
+//! member: `vars: {1d: {t: 1}, 21d: {t: 2}}` makes `$t` the threshold of each window. A member's label (inside the brackets) names it in `expect:` and wherever
 //! another rule reads its history.
 
 /// One member of a family: what its placeholders stand for.
@@ -24,6 +25,9 @@ pub struct Member {
     pub pair: Option<(String, String)>,
     /// `$w`.
     pub window: Option<String>,
+    /// The family's `vars:` for this member (`$t` for the `t` of its label's or its window's
+    /// entry), longest names first.
+    pub vars: Vec<(String, String)>,
 }
 
 impl Member {
@@ -46,8 +50,17 @@ impl Member {
     /// `text` with this member's placeholders filled in.
     pub fn fill(&self, text: &str) -> String {
         let mut out = text.to_string();
+        // Longer names first, so that `$then` is not read as `$t` followed by "hen".
+        let mut vars: Vec<&(String, String)> = self.vars.iter().collect();
+        vars.sort_by_key(|(name, _)| std::cmp::Reverse(name.len()));
+        for (name, value) in vars {
+            out = out.replace(&format!("${name}"), value);
+        }
         if let Some(w) = &self.window {
-            out = out.replace("$over", &over(w)).replace("$in", &within(w));
+            out = (out.replace("$Over", &capitalize(&over(w))))
+                .replace("$over", &over(w))
+                .replace("$In", &capitalize(&within(w)))
+                .replace("$in", &within(w));
         }
         if let Some(x) = &self.x {
             out = out.replace("$x", x);
@@ -71,9 +84,66 @@ pub fn names(query: &str, id: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('['))
 }
 
-/// The members of a family: every `for_each` name (or every pair), times every window. A rule
-/// with none of the three is a single rule (one member with nothing to fill).
+/// A family's `vars:`: by member label or by window, each a map of placeholder names to
+/// values (`21d: {t: 2, p: 80}`).
+pub type Vars = std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>;
+
+/// The members of a family: every `for_each` name (or every pair), times every window, each
+/// with its `vars` (its label's entry over its window's). A rule with none of the three is a
+/// single rule (one member with nothing to fill).
 pub fn members(
+    for_each: &[String],
+    pairs: &[(String, String)],
+    windows: &[String],
+    vars: &Vars,
+) -> Result<Vec<Member>, String> {
+    let mut out = plain_members(for_each, pairs, windows)?;
+    let labels: Vec<String> = out.iter().map(Member::label).collect();
+    for key in vars.keys() {
+        let known = labels.contains(key)
+            || windows.contains(key)
+            || for_each.contains(key)
+            || pairs
+                .iter()
+                .any(|(a, b)| a == key || b == key || format!("{a},{b}") == *key);
+        if !known {
+            return Err(format!(
+                "vars: '{key}' is neither a member ({}) nor a window",
+                labels.join("; ")
+            ));
+        }
+    }
+    for m in &mut out {
+        // From the broadest entry to the most particular: a window, one side of a pair or
+        // the name, the whole pair, the whole label.
+        let keys = [
+            m.window.clone(),
+            m.pair.as_ref().map(|(a, _)| a.clone()),
+            m.pair.as_ref().map(|(_, b)| b.clone()),
+            m.x.clone(),
+            m.pair.as_ref().map(|(a, b)| format!("{a},{b}")),
+            Some(m.label()),
+        ];
+        let mut merged = std::collections::BTreeMap::new();
+        for k in keys.iter().flatten() {
+            if let Some(v) = vars.get(k) {
+                merged.extend(v.clone());
+            }
+        }
+        let mut v: Vec<(String, String)> = merged.into_iter().collect();
+        v.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
+        m.vars = v;
+    }
+    Ok(out)
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}
+
+fn plain_members(
     for_each: &[String],
     pairs: &[(String, String)],
     windows: &[String],
@@ -158,7 +228,20 @@ mod tests {
             ("small_caps".to_string(), "large_caps".to_string()),
             ("value".to_string(), "growth".to_string()),
         ];
-        let m = members(&[], &pairs, &s(&["5d", "21d"])).unwrap();
+        let mut vars = Vars::new();
+        vars.insert(
+            "21d".into(),
+            [
+                ("t".to_string(), "2".to_string()),
+                ("p".into(), "80".into()),
+            ]
+            .into(),
+        );
+        vars.insert(
+            "value,growth,21d".into(),
+            [("t".to_string(), "3".to_string())].into(),
+        );
+        let m = members(&[], &pairs, &s(&["5d", "21d"]), &vars).unwrap();
         let ids: Vec<String> = m.iter().map(|m| m.id("leads")).collect();
         assert_eq!(
             ids,
@@ -170,10 +253,24 @@ mod tests {
             ]
         );
         assert_eq!(
-            m[1].fill("spread($a, $b, $w) > 2: {{ names.$a }} led $over ($in)"),
+            m[1].fill("spread($a, $b, $w) > $t: {{ names.$a }} led $over ($in). $Over"),
             "spread(small_caps, large_caps, 21d) > 2: {{ names.small_caps }} led over the \
-             past month (in a month)"
+             past month (in a month). Over the past month"
         );
+        assert_eq!(
+            m[3].fill("$t $p"),
+            "3 80",
+            "the label's entry over the window's"
+        );
+        assert_eq!(
+            m[0].fill("$t"),
+            "$t",
+            "no entry: left as written, for check to find"
+        );
+        let bad: Vars = [("3d".to_string(), Default::default())].into();
+        assert!(members(&[], &pairs, &s(&["5d"]), &bad)
+            .unwrap_err()
+            .contains("'3d'"));
     }
 
     #[test]
@@ -186,12 +283,13 @@ mod tests {
 
     #[test]
     fn for_each_and_single_rules() {
-        let m = members(&s(&["large_caps", "tech"]), &[], &[]).unwrap();
+        let none = Vars::new();
+        let m = members(&s(&["large_caps", "tech"]), &[], &[], &none).unwrap();
         assert_eq!(m[1].id("near_high"), "near_high[tech]");
         assert_eq!(m[1].fill("from_peak($x, 252d)"), "from_peak(tech, 252d)");
-        let single = members(&[], &[], &[]).unwrap();
+        let single = members(&[], &[], &[], &none).unwrap();
         assert_eq!(single, [Member::default()]);
         assert_eq!(single[0].fill("no $x here"), "no $x here");
-        assert!(members(&s(&["a"]), &[("a".into(), "b".into())], &[]).is_err());
+        assert!(members(&s(&["a"]), &[("a".into(), "b".into())], &[], &none).is_err());
     }
 }

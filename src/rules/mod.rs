@@ -28,10 +28,13 @@ pub use expr::{parse_call, Arg, Op, Operand};
 pub const SECTIONS: &[&str] = &[
     "performance",
     "rotation",
+    "sectors",
+    "style",
     "concentration",
     "breadth",
-    "valuation",
+    "risk",
     "rates",
+    "valuation",
     "history",
     "positioning",
     "caveats",
@@ -220,7 +223,8 @@ pub struct Rule {
     /// Named facts, each a metric (those under `maybe:` included).
     pub facts: BTreeMap<String, Metric>,
     /// Facts a text may do without (`maybe:`): a day without their value still gives the
-    /// finding, and the texts test `{% if name is defined %}`.
+    /// finding, and the texts test `{% if name is defined %}`. A run without the data of one
+    /// has it here and not among `facts`.
     pub maybe: BTreeSet<String>,
     /// The body text.
     pub says: Says,
@@ -274,6 +278,16 @@ pub struct Finding {
     /// How far past its thresholds the condition is on that date (0 at the threshold, 1 at
     /// twice it): ranks findings of equal priority.
     pub strength: f64,
+}
+
+impl Finding {
+    /// The metrics of the facts it has values for (an optional fact without one, or one
+    /// left out, is not read).
+    pub fn metrics(&self) -> impl Iterator<Item = &Metric> {
+        (self.rule.facts.iter())
+            .filter(|(name, _)| self.facts.contains_key(*name))
+            .map(|(_, m)| m)
+    }
 }
 
 /// All rules of a run, and their boolean columns once evaluated.

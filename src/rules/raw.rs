@@ -26,8 +26,10 @@ struct RawRule {
     pairs: Vec<(String, String)>,
     #[serde(default)]
     windows: Vec<String>,
+    #[serde(default)]
+    vars: family::Vars,
     section: String,
-    priority: i64,
+    priority: RawPriority,
     group: Option<String>,
     when: RawCondition,
     #[serde(default)]
@@ -67,6 +69,14 @@ struct RawDates {
     fires_on: Vec<chrono::NaiveDate>,
     #[serde(default)]
     silent_on: Vec<chrono::NaiveDate>,
+}
+
+/// A priority, or a placeholder a family fills (`$p`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum RawPriority {
+    Number(i64),
+    Placeholder(String),
 }
 
 /// One text, or several wordings of it.
@@ -127,6 +137,10 @@ impl RawRule {
                 self.id.clone()
             },
             group: self.group.as_ref().map(|g| m.fill(g)),
+            priority: match &self.priority {
+                RawPriority::Placeholder(p) => RawPriority::Placeholder(m.fill(p)),
+                n => n.clone(),
+            },
             when: self.when.filled(m),
             facts: fill_map(&self.facts),
             maybe: fill_map(&self.maybe),
@@ -220,8 +234,9 @@ pub fn validate_file(
         };
         let (for_each, pairs, windows) =
             (&family_raw.for_each, &family_raw.pairs, &family_raw.windows);
+        // A family member's id has its label; vars alone do not make a family.
         let family = !(for_each.is_empty() && pairs.is_empty() && windows.is_empty());
-        let members = match family::members(for_each, pairs, windows) {
+        let members = match family::members(for_each, pairs, windows, &family_raw.vars) {
             Ok(m) => m,
             Err(e) => {
                 let (line, column) = place.at("id:");
@@ -333,6 +348,20 @@ fn validate_rule(raw: RawRule, label: &str, place: &Place, config: &RunConfig, o
         let msg = format!("applies_to: unknown section '{s}'");
         problem("applies_to:", msg.into());
     }
+    let priority = match &raw.priority {
+        RawPriority::Number(n) => Some(*n),
+        RawPriority::Placeholder(p) => match p.trim().parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                problem(
+                    "priority:",
+                    format!("priority '{p}' is not a whole number (a family's vars fill $names)")
+                        .into(),
+                );
+                None
+            }
+        },
+    };
     let show = raw.show.unwrap_or(true);
     let says = match (raw.says, raw.template) {
         (Some(s), None) if !s.is_empty() => Some(Says::Snippet(s.into_vec())),
@@ -367,6 +396,8 @@ fn validate_rule(raw: RawRule, label: &str, place: &Place, config: &RunConfig, o
             }
             Ok(Side::Number(_)) => problem(text, format!("fact '{name}' must be a metric").into()),
             Err(CallError::Invalid(e)) => problem(text, format!("fact '{name}': {e}").into()),
+            // A `maybe:` fact on data this run lacks is one the texts do without.
+            Err(CallError::Absent(_)) if raw.maybe.contains_key(name) => {}
             Err(absent) => problem(text, absent),
         }
     }
@@ -376,11 +407,11 @@ fn validate_rule(raw: RawRule, label: &str, place: &Place, config: &RunConfig, o
         out.skipped.push((raw.id, name));
         return;
     }
-    if let (Some(when), Some(says), true) = (when, says, clean) {
+    if let (Some(when), Some(says), Some(priority), true) = (when, says, priority, clean) {
         let mut rule = Rule {
             id: raw.id,
             section: raw.section,
-            priority: raw.priority,
+            priority,
             group: raw.group,
             when,
             facts,

@@ -30,22 +30,24 @@ fn an_old_snapshot_is_dated_or_left_out_as_the_run_file_says() {
         .unwrap()
         .brief(day("2024-07-25"))
         .unwrap();
-    assert!(
-        dated.markdown.contains("## Concentration"),
-        "{}",
-        dated.markdown
-    );
-    assert!(dated
-        .markdown
-        .contains("| Top-10 weight (holdings of December 20, 2023) |"));
-    let concentration = dated.markdown.split("## Concentration").nth(1).unwrap();
-    let concentration = concentration.split("\n## ").next().unwrap();
-    for sentence in concentration.split(". ") {
+    // Every sentence that prints a holdings weight dates its snapshot, and so does the
+    // table's row of one.
+    let body = dated.markdown.split("## The indexes").next().unwrap();
+    let weights: Vec<&str> = (body.split(". "))
+        .filter(|s| s.contains("holdings") && s.contains('%'))
+        .collect();
+    assert!(!weights.is_empty(), "{}", dated.markdown);
+    for sentence in &weights {
         assert!(
-            sentence.contains("2023") || sentence.starts_with("By the Herfindahl"),
+            sentence.contains("2023"),
             "an undated holdings sentence: {sentence}"
         );
     }
+    assert!(
+        dated.markdown.contains("(holdings of December 20, 2023) |"),
+        "{}",
+        dated.markdown
+    );
 
     config.style.holdings.older = OldHoldings::Omit;
     let omitted = Prepared::new(&config)
@@ -53,14 +55,26 @@ fn an_old_snapshot_is_dated_or_left_out_as_the_run_file_says() {
         .brief(day("2024-07-25"))
         .unwrap();
     assert!(
-        !omitted.markdown.contains("Concentration"),
+        !omitted.markdown.contains("December 20, 2023"),
         "{}",
         omitted.markdown
     );
-    assert!(!omitted.markdown.contains("Top-10 weight"));
     assert!(
         !omitted.markdown.contains("IVV"),
         "its source is not listed either"
+    );
+    // A finding whose weight was only optional stays, without it.
+    let sectors = |b: &marketbrief::brief::Brief| {
+        (b.json.findings.iter())
+            .find(|f| f.rule.starts_with("sector_leaders"))
+            .cloned()
+    };
+    let (with, without) = (sectors(&dated).unwrap(), sectors(&omitted).unwrap());
+    assert!(with.facts.contains_key("bottom_weight"));
+    assert!(
+        !without.facts.contains_key("bottom_weight"),
+        "{}",
+        without.text
     );
     let why: Vec<&str> = (omitted.json.dropped.iter())
         .filter(|d| d.why.contains("holdings snapshot is older than 31 days"))
@@ -68,13 +82,13 @@ fn an_old_snapshot_is_dated_or_left_out_as_the_run_file_says() {
         .collect();
     assert!(why.contains(&"top10_weight_above_30"), "{why:?}");
 
-    // A limit longer than the snapshot's age: printed, and the table row is not dated.
+    // A limit longer than the snapshot's age: the table row is not dated.
     config.style.holdings.max_age_days = 400;
     let young = Prepared::new(&config)
         .unwrap()
         .brief(day("2024-07-25"))
         .unwrap();
-    assert!(young.markdown.contains("| Top-10 weight |"));
+    assert!(young.markdown.contains("| Largest sector weight |"));
 }
 
 #[test]
@@ -96,7 +110,7 @@ fn the_leads_gap_is_the_difference_of_the_rounded_returns_from_the_files() {
         let gap = format!("{:.1}", round(a) - round(b));
         let brief = prepared.brief(AsOf::Date(d)).unwrap();
         let lead = (brief.json.sentences.iter())
-            .find(|s| s.part == "lead" && s.rule == "small_caps_beat_large_caps_month")
+            .find(|s| s.part == "lead" && s.rule == "leads[small_caps,large_caps,21d]")
             .map(|s| s.text.clone())
             .unwrap_or_else(|| panic!("{date}: the month lead is not in the lead"));
         assert!(
@@ -105,7 +119,7 @@ fn the_leads_gap_is_the_difference_of_the_rounded_returns_from_the_files() {
         );
         // The full-precision fact stays in the JSON.
         let fact = &(brief.json.sentences.iter())
-            .find(|s| s.rule == "small_caps_beat_large_caps_month")
+            .find(|s| s.rule == "leads[small_caps,large_caps,21d]")
             .unwrap()
             .facts["gap"];
         let exact = fact.value.as_f64().unwrap();

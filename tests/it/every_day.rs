@@ -189,7 +189,16 @@ fn dates(text: &str) -> Vec<NaiveDate> {
 /// The numbers a text prints, as written.
 fn numbers_in(text: &str) -> Vec<String> {
     static N: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d[\d,]*(?:\.\d+)?").unwrap());
-    N.find_iter(text).map(|m| m.as_str().to_string()).collect()
+    // The number in an index's name ("S&P 500", "Russell 2000", "Nasdaq-100") is no figure.
+    let named = |at: usize| {
+        ["S&P ", "Russell ", "Nasdaq-", "SmallCap "]
+            .iter()
+            .any(|w| text[..at].ends_with(w))
+    };
+    (N.find_iter(text))
+        .filter(|m| !named(m.start()))
+        .map(|m| m.as_str().to_string())
+        .collect()
 }
 
 #[derive(Default, Debug)]

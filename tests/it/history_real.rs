@@ -65,6 +65,16 @@ fn first_since_anchor_trough_pe_and_yield_change_match_the_files() {
     let shiller =
         std::fs::read_to_string(data.join("datasets_s-and-p-500/shiller_monthly.csv")).unwrap();
     let dgs10 = fred(&data.join("chatterjee-aryan_macro_regime_modeling/DGS10.csv"));
+    // ^RUT's file has three header lines; its first value column is the close.
+    let rut: std::collections::BTreeMap<NaiveDate, f64> =
+        std::fs::read_to_string(data.join("tapi262_portfolio_opt/RUT.csv"))
+            .unwrap()
+            .lines()
+            .filter_map(|l| {
+                let mut f = l.split(',');
+                Some((f.next()?.parse().ok()?, f.next()?.parse().ok()?))
+            })
+            .collect();
 
     // The 21-session IWM-SPY spread over the files' rows, and where it was above 2 points.
     let spread = |i: usize| (iwm[i].1 / iwm[i - 21].1 - spy[i].1 / spy[i - 21].1) * 100.0;
@@ -75,7 +85,7 @@ fn first_since_anchor_trough_pe_and_yield_change_match_the_files() {
         let i = spy.iter().position(|r| r.0 == d).unwrap();
 
         // first_since: the last day before the current run of leads on which it held.
-        let m = Metric::History(Hist::FirstSince, "small_caps_beat_large_caps_month".into());
+        let m = Metric::History(Hist::FirstSince, "leads[small_caps,large_caps,21d]".into());
         if lead(i) {
             let start = (0..=i).rev().take_while(|&j| lead(j)).last().unwrap();
             let want = (0..start).rev().find(|&j| lead(j)).map(|j| spy[j].0);
@@ -106,15 +116,16 @@ fn first_since_anchor_trough_pe_and_yield_change_match_the_files() {
         );
         checked[1] += 1;
 
-        // Percent above the lowest IWM close of the last 252 sessions.
-        let trough = iwm[i + 1 - 252..=i]
+        // Percent above the lowest Russell 2000 index close of the last 252 sessions (the
+        // drawdown rules read the index levels).
+        let trough = spy[i + 1 - 252..=i]
             .iter()
-            .map(|r| r.1)
+            .map(|r| rut[&r.0])
             .fold(f64::MAX, f64::min);
-        let m = Metric::Turn(Turn::FromTrough, "IWM".into(), Lookback::Days(252));
+        let m = Metric::Turn(Turn::FromTrough, "^RUT".into(), Lookback::Days(252));
         close(
             number(f, &m, d),
-            (iwm[i].1 / trough - 1.0) * 100.0,
+            (rut[&d] / trough - 1.0) * 100.0,
             "from trough",
         );
         checked[2] += 1;

@@ -9,6 +9,7 @@ mod draft;
 mod every_day;
 mod golden;
 mod history_real;
+mod market_real;
 mod real_data;
 mod real_golden;
 mod support;

@@ -10,10 +10,27 @@ fn run(text: &str, facts: &[(Value, Kind)], literal: &str) -> Result<Tally, Mism
             value,
             kind: *kind,
             span: 1,
+            threshold: false,
         })
         .collect();
     let names = ["Russell 2000 (IWM)", "S&P 500 (SPY)", "10-year Treasury"];
     check(text, &facts, literal, &names, Bands::default())
+}
+
+#[test]
+fn more_than_a_line_the_data_cleared_states_the_line() {
+    let line = Value::Number(2.5);
+    let fact = |threshold| Fact {
+        value: &line,
+        kind: Kind::Points,
+        span: 1,
+        threshold,
+    };
+    let text = "It beat tech by more than 2.5 points.";
+    let names: [&str; 0] = [];
+    assert!(check(text, &[fact(true)], "", &names, Bands::default()).is_ok());
+    // A measured 2.5 is not "more than 2.5".
+    assert!(check(text, &[fact(false)], "", &names, Bands::default()).is_err());
 }
 
 fn n(x: f64, kind: Kind) -> (Value, Kind) {

@@ -46,11 +46,13 @@ const GENERIC: &[(&str, &str)] = &[
     ("growth", "growth stocks"),
 ];
 
-/// "the " before a name, unless it has its own article.
+/// "the " before a name, unless it has its own article or starts in lower case (a common
+/// noun such as "financials (XLF)" takes none).
 fn with_article(name: &str) -> String {
     match name.strip_prefix("The ") {
         Some(rest) => format!("the {rest}"),
         None if name.starts_with("the ") => name.to_string(),
+        None if name.starts_with(char::is_lowercase) => name.to_string(),
         None => format!("the {name}"),
     }
 }

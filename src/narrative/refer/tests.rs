@@ -144,8 +144,14 @@ fn a_verb_gives_way_to_a_synonym_of_its_size_within_a_paragraph() {
     let mut r = Referrer::new(&e);
     let a = r.realize("It fell 1.2%. The other fell 2.0%.", Scope::Prose);
     assert_eq!(a, "It fell 1.2%. The other dropped 2.0%.");
-    let b = r.realize("A third fell too, and one rose.", Scope::Prose);
-    assert_eq!(b, "A third declined too, and one rose.");
+    let b = r.realize("A third fell 0.8%, and one rose.", Scope::Prose);
+    assert_eq!(b, "A third declined 0.8%, and one rose.");
+    // Only a verb of a figure varies: "credit eased:" is not "credit slipped:".
+    let c = r.realize(
+        "Volatility eased 3.0%. Credit eased: spreads narrowed.",
+        Scope::Prose,
+    );
+    assert_eq!(c, "Volatility eased 3.0%. Credit eased: spreads narrowed.");
     r.reset();
     assert_eq!(r.realize("It fell 1.2%.", Scope::Prose), "It fell 1.2%.");
     assert_eq!(
