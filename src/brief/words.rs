@@ -21,6 +21,9 @@ use crate::narrative::{FindingText, Inputs, Table};
 use crate::rules::Finding;
 use crate::select::{self, Selection};
 
+/// How much priority a finding on a holdings snapshot older than the run file's limit loses.
+const OLD_SNAPSHOT_PENALTY: i64 = 10;
+
 /// The findings of a plan in the order a reader meets their body texts.
 fn reading_order(plan: &Plan) -> Vec<usize> {
     (plan.lead.iter())
@@ -110,6 +113,19 @@ impl Prepared<'_> {
                     old.push((f.rule.id.clone(), why));
                 }
                 keep
+            })
+            .collect();
+        // Old news ranks lower: a finding on a snapshot older than the limit gives way to
+        // fresher ones of nearly the same rank.
+        let findings = (findings.into_iter())
+            .map(|mut f| {
+                let required = (f.rule.facts.iter())
+                    .filter(|(name, _)| !f.rule.maybe.contains(*name))
+                    .map(|(_, m)| m);
+                if !self.old_snapshots(required, day).is_empty() {
+                    f.rule.priority -= OLD_SNAPSHOT_PENALTY;
+                }
+                f
             })
             .collect();
         let mut selection = select::select(findings, &config.style.budget);

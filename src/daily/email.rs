@@ -54,6 +54,9 @@ struct EmailCtx<'a> {
     sections: Vec<SectionHtml>,
     columns: Vec<String>,
     rows: Vec<RowHtml>,
+    /// The sector table's window, and its rows (none when no sector finding printed).
+    sector_columns: Vec<String>,
+    sector_rows: Vec<RowHtml>,
     caveats: Vec<String>,
     watch: Vec<String>,
     sources: Vec<SourceHtml>,
@@ -69,6 +72,16 @@ fn inline(md: &str) -> String {
         .and_then(|h| h.strip_suffix("</p>"))
         .unwrap_or(html)
         .to_string()
+}
+
+/// A table's rows as inline HTML.
+fn rows(t: &crate::narrative::context::TableCtx) -> Vec<RowHtml> {
+    (t.rows.iter())
+        .map(|r| RowHtml {
+            label: inline(&r.label),
+            cells: r.cells.iter().map(|c| inline(c)).collect(),
+        })
+        .collect()
 }
 
 /// The email's HTML body.
@@ -95,12 +108,9 @@ pub fn html(
             })
             .collect(),
         columns: all(&b.table.columns),
-        rows: (b.table.rows.iter())
-            .map(|r| RowHtml {
-                label: inline(&r.label),
-                cells: all(&r.cells),
-            })
-            .collect(),
+        rows: rows(&b.table),
+        sector_columns: all(&b.sectors.columns),
+        sector_rows: rows(&b.sectors),
         caveats: all(&b.caveats),
         watch: all(&b.watch),
         sources: (b.sources.iter())

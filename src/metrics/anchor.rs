@@ -84,4 +84,20 @@ mod tests {
         let since = Metric::SinceMove(close_a, "A".into(), "B".into(), 4);
         assert!((column(&f, &since).unwrap()[4].unwrap() - 4.1).abs() < 1e-9);
     }
+
+    #[test]
+    fn a_yield_since_the_move_is_in_basis_points() {
+        let f = frame_of(&[
+            ("close(A)", vec![10.0, 9.0, 8.0, 11.0, 12.1]),
+            ("close(B)", vec![10.0, 10.0, 10.0, 11.0, 11.0]),
+            ("yield(T2)", vec![4.60, 4.55, 4.50, 4.41, 4.36]),
+        ]);
+        let two = Box::new(Metric::Yield("T2".into()));
+        let since = Metric::SinceMove(two.clone(), "A".into(), "B".into(), 4);
+        // The move began on row 2 (4.50); on row 4 the yield is 4.36: 14 basis points lower.
+        assert!((column(&f, &since).unwrap()[4].unwrap() + 14.0).abs() < 1e-9);
+        assert_eq!(since.kind(), crate::metrics::Kind::BasisPoints);
+        let at = Metric::AtMoveStart(two, "A".into(), "B".into(), 4);
+        assert_eq!(column(&f, &at).unwrap()[4], Some(4.50));
+    }
 }

@@ -83,4 +83,32 @@ mod tests {
             "4.25 - 4.75 = -50 bp"
         );
     }
+
+    #[test]
+    fn a_monthly_level_is_carried_for_its_carry_days() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2024, m, day).unwrap();
+        let series = crate::data::Series {
+            dates: vec![d(1, 1), d(2, 1)],
+            values: vec![5.33, 5.08],
+        };
+        let mut data = crate::metrics::tests::dataset_of(
+            "FF",
+            "fred",
+            "macro",
+            crate::data::Content::Series(series),
+        );
+        let calendar = [d(1, 3), d(1, 31), d(2, 5), d(3, 20)];
+        let level = Metric::Level("FF".into());
+        // The default carries five days: only January 3 has a value.
+        let short = column(&data, &level, &calendar).unwrap().unwrap();
+        assert_eq!(short, [Some(5.33), None, Some(5.08), None]);
+        // A monthly series carried 35 days: every day until mid-March has the latest month.
+        data.sources[0].source.carry_days = Some(35);
+        let long = column(&data, &level, &calendar).unwrap().unwrap();
+        assert_eq!(
+            long,
+            [Some(5.33), Some(5.33), Some(5.08), None],
+            "March 20 is 48 days on"
+        );
+    }
 }
