@@ -224,27 +224,18 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             write_briefs,
             brief_format,
             format,
-            days: Some(rule),
-        } => {
-            let _ = (write_briefs, brief_format, format);
-            authoring::held_days(&config, from, to, &rule)
-        }
-        Command::Backtest {
-            config,
-            from,
-            to,
-            write_briefs,
-            brief_format,
-            format,
-            days: None,
-        } => authoring::backtest(
-            &config,
-            from,
-            to,
-            write_briefs.as_deref(),
-            brief_format,
-            &format,
-        ),
+            days,
+        } => match days {
+            Some(rule) => authoring::held_days(&config, from, to, &rule),
+            None => authoring::backtest(
+                &config,
+                from,
+                to,
+                write_briefs.as_deref(),
+                brief_format,
+                &format,
+            ),
+        },
         Command::Daily {
             config,
             as_of,
