@@ -108,6 +108,10 @@ pub enum Command {
         /// Build everything and say what would be published and sent; write and send nothing.
         #[arg(long)]
         dry_run: bool,
+        /// When another daily run holds the output folder, wait this many seconds for it
+        /// before giving up (exit 8). Default: give up at once.
+        #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+        wait: u64,
     },
     /// Write the synthetic demo dataset (the one shipped in examples/demo/data).
     DemoData {
@@ -241,7 +245,17 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             as_of,
             force,
             dry_run,
-        } => daily(&config, as_of, force, dry_run),
+            wait,
+        } => {
+            let opts = crate::daily::Options {
+                as_of,
+                today: chrono::Local::now().date_naive(),
+                force,
+                dry_run,
+                wait: std::time::Duration::from_secs(wait),
+            };
+            daily(&config, &opts)
+        }
         Command::DemoData { out } => crate::demo::write(&out)
             .map(|files| {
                 files
@@ -252,21 +266,10 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
-fn daily(
-    config: &std::path::Path,
-    as_of: Option<NaiveDate>,
-    force: bool,
-    dry_run: bool,
-) -> Result<(), Failure> {
-    use crate::daily::{run, Options, Outcome};
+fn daily(config: &std::path::Path, opts: &crate::daily::Options) -> Result<(), Failure> {
+    use crate::daily::{run, Outcome};
     let config = RunConfig::load(config).map_err(Error::from)?;
-    let opts = Options {
-        as_of,
-        today: chrono::Local::now().date_naive(),
-        force,
-        dry_run,
-    };
-    let outcome = run(&config, &opts).map_err(|e| Failure {
+    let outcome = run(&config, opts).map_err(|e| Failure {
         message: e.to_string(),
         code: e.exit_code(),
     })?;
@@ -294,7 +297,14 @@ fn daily(
             dir,
             files,
             sent_to,
+            resent,
         } => {
+            if let Some(at) = resent {
+                eprintln!(
+                    "warning: a run stopped while sending this brief (at {at}); the server may \
+                     have had it already, so it was sent again"
+                );
+            }
             println!(
                 "published the brief for {date} in {} ({} files)",
                 dir.display(),

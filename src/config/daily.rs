@@ -34,10 +34,14 @@ pub struct Daily {
 impl RawDaily {
     /// Resolves paths against the run file's folder.
     pub fn resolve(self, base: &std::path::Path) -> Daily {
+        let mut email = self.email;
+        if let Some(smtp) = email.as_mut().and_then(|e| e.smtp.as_mut()) {
+            smtp.ca_file = smtp.ca_file.take().map(|f| base.join(f));
+        }
         Daily {
             out: base.join(self.out),
             stale_after: self.stale_after,
-            email: self.email,
+            email,
         }
     }
 }
@@ -76,6 +80,9 @@ pub struct Smtp {
     /// Seconds to wait for the server (default 30).
     #[serde(default = "thirty")]
     pub timeout_secs: u64,
+    /// A PEM file of certificates to trust besides the public roots (a private CA, or a
+    /// self-signed server), relative to the run file.
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 fn user_env() -> String {

@@ -5,6 +5,7 @@
 pub mod chart;
 mod email;
 pub mod figures;
+pub mod lock;
 pub mod record;
 mod send;
 pub mod stale;
@@ -23,6 +24,12 @@ use stale::Stale;
 pub const STALE_EXIT: i32 = 6;
 /// Exit code when the brief was published but could not be sent.
 pub const SEND_EXIT: i32 = 7;
+/// Exit code when another daily run holds the output folder's lock.
+pub const LOCK_EXIT: i32 = 8;
+
+/// The environment variable that makes a run stop at a named step (`staged`, `published`,
+/// `sending`, `accepted`) and wait there to be killed: for the tests of crash safety only.
+pub const PAUSE_ENV: &str = "MARKETBRIEF_TEST_PAUSE_AT";
 
 /// Why a daily run stopped.
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +54,14 @@ pub enum DailyError {
     /// Writing the folder, the charts or the record.
     #[error("{0}")]
     Publish(String),
+    /// Another run holds the output folder's lock; this one did nothing.
+    #[error("another daily run holds {} ({}); nothing was done (--wait SECONDS to wait for it)", .path.display(), if .holder.is_empty() { "its holder is unknown" } else { .holder.as_str() })]
+    Locked {
+        /// The lock file.
+        path: PathBuf,
+        /// Who holds it, as it wrote: its process id and start time.
+        holder: String,
+    },
     /// The brief is published but the email did not go out; the next run retries.
     #[error("the brief for {date} is published in {dir} but was not sent: {why}. It is marked as not sent; the next run will send it")]
     Send {
@@ -74,6 +89,7 @@ impl DailyError {
             DailyError::Brief(e) => e.exit_code(),
             DailyError::Publish(_) => 1,
             DailyError::Send { .. } => SEND_EXIT,
+            DailyError::Locked { .. } => LOCK_EXIT,
         }
     }
 }
@@ -89,6 +105,8 @@ pub struct Options {
     pub force: bool,
     /// Build everything, write and send nothing.
     pub dry_run: bool,
+    /// How long to wait for another run's lock before giving up.
+    pub wait: std::time::Duration,
 }
 
 /// What a run did.
@@ -122,6 +140,9 @@ pub enum Outcome {
         files: Vec<String>,
         /// The recipients it was sent to.
         sent_to: Vec<String>,
+        /// Set when a previous run stopped while sending this brief: it may have reached the
+        /// server already, and was sent again (the at-least-once window).
+        resent: Option<String>,
     },
 }
 
@@ -133,10 +154,32 @@ fn now() -> String {
     chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
-/// Runs the daily brief for `config`.
+/// Stops here when the tests ask for it (see [`PAUSE_ENV`]), until killed.
+fn pause(step: &str) {
+    if std::env::var(PAUSE_ENV).is_ok_and(|s| s == step) {
+        eprintln!("paused at {step}");
+        std::thread::sleep(std::time::Duration::from_secs(600));
+    }
+}
+
+/// Runs the daily brief for `config`: under the output folder's lock, except a dry run,
+/// which writes nothing.
 pub fn run(config: &RunConfig, opts: &Options) -> Result<Outcome, DailyError> {
     let daily =
         (config.daily.as_ref()).ok_or_else(|| DailyError::NoSection(config.path.clone()))?;
+    let _lock = match opts.dry_run {
+        true => None,
+        false => Some(lock::acquire(&daily.out, opts.wait).map_err(|e| match e {
+            lock::LockError::Held(h) => DailyError::Locked {
+                path: h.path,
+                holder: h.holder,
+            },
+            lock::LockError::Io(why) => DailyError::Publish(why),
+        })?),
+    };
+    if !opts.dry_run {
+        clear_leftovers(&daily.out);
+    }
     let prepared = Prepared::new(config)?;
     let row = prepared.row(opts.as_of.map_or(AsOf::Latest, AsOf::Date))?;
     let date = prepared.frame.calendar[row];
@@ -171,12 +214,14 @@ pub fn run(config: &RunConfig, opts: &Options) -> Result<Outcome, DailyError> {
         }
         // Published but not sent: send what was published.
         let files = entry.files.clone();
+        let resent = entry.sending_at.clone();
         let sent_to = deliver(daily, &dir, date, &mut record)?;
         return Ok(Outcome::Published {
             date,
             dir,
             files,
             sent_to,
+            resent,
         });
     }
     let brief = prepared.brief(AsOf::Date(date))?;
@@ -207,19 +252,20 @@ pub fn run(config: &RunConfig, opts: &Options) -> Result<Outcome, DailyError> {
             email,
         });
     }
+    pause("staged");
     publish(&staging, &dir).map_err(io(&dir))?;
     record.briefs.insert(
         key,
         Entry {
             published_at: now(),
             files: files.clone(),
-            sent_at: None,
-            recipients: Vec::new(),
+            ..Entry::default()
         },
     );
     record
         .save(&daily.out)
         .map_err(io(&Record::path(&daily.out)))?;
+    pause("published");
     let sent_to = match mails {
         Some(_) => deliver(daily, &dir, date, &mut record)?,
         None => Vec::new(),
@@ -229,6 +275,7 @@ pub fn run(config: &RunConfig, opts: &Options) -> Result<Outcome, DailyError> {
         dir,
         files,
         sent_to,
+        resent: None,
     })
 }
 
@@ -247,24 +294,52 @@ fn deliver(
     };
     let eml_path = dir.join(format!("brief-{date}.eml"));
     let eml = std::fs::read(&eml_path).map_err(io(&eml_path))?;
+    // "Sending" goes to disk before the first byte to the server, "sent" right after its
+    // answer: a run stopped between the two is the only one that can send a brief twice.
+    let key = date.to_string();
+    let save = |record: &Record| (record.save(&daily.out)).map_err(io(&Record::path(&daily.out)));
+    if let Some(entry) = record.briefs.get_mut(&key) {
+        entry.sending_at = Some(now());
+    }
+    save(record)?;
+    pause("sending");
     send::send(email, smtp, &eml).map_err(|why| DailyError::Send {
         date,
         dir: dir.to_path_buf(),
         why,
     })?;
-    if let Some(entry) = record.briefs.get_mut(&date.to_string()) {
+    pause("accepted");
+    if let Some(entry) = record.briefs.get_mut(&key) {
         entry.sent_at = Some(now());
         entry.recipients = email.to.clone();
     }
-    record
-        .save(&daily.out)
-        .map_err(io(&Record::path(&daily.out)))?;
+    save(record)?;
     Ok(email.to.clone())
 }
 
+/// Removes what runs that died left in `out`: half-staged folders and replaced ones. Only
+/// called under the lock, so no live run owns them.
+fn clear_leftovers(out: &Path) {
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') && (name.contains(".partial-") || name.contains(".old-")) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// Makes a rename in `dir` durable.
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::File::open(dir)?.sync_all()
+}
+
 /// Moves the staged folder to `dir`, replacing an earlier one (a `--force` run) only once the
-/// new one is complete.
+/// new one is complete, and flushes the rename to disk.
 fn publish(staging: &Path, dir: &Path) -> std::io::Result<()> {
+    let parent = dir.parent().unwrap_or(Path::new("."));
     if dir.exists() {
         let old = dir.with_file_name(format!(
             ".{}.old-{}",
@@ -273,9 +348,11 @@ fn publish(staging: &Path, dir: &Path) -> std::io::Result<()> {
         ));
         std::fs::rename(dir, &old)?;
         std::fs::rename(staging, dir)?;
+        sync_dir(parent)?;
         return std::fs::remove_dir_all(&old);
     }
-    std::fs::rename(staging, dir)
+    std::fs::rename(staging, dir)?;
+    sync_dir(parent)
 }
 
 /// Writes every file of the dated folder into `staging`; returns their names.
@@ -334,7 +411,7 @@ fn build(
     let mut files = Vec::new();
     let mut write = |name: String, bytes: &[u8]| -> Result<(), DailyError> {
         let path = staging.join(&name);
-        std::fs::write(&path, bytes).map_err(io(&path))?;
+        write_synced(&path, bytes).map_err(io(&path))?;
         files.push(name);
         Ok(())
     };
@@ -371,4 +448,12 @@ fn build(
     files.extend(charts);
     files.sort();
     Ok(files)
+}
+
+/// Writes a file and flushes it to disk, so that a published folder survives a power cut.
+fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut f = std::fs::File::create(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
 }

@@ -13,6 +13,10 @@ pub struct Entry {
     pub published_at: String,
     /// The files of the dated folder.
     pub files: Vec<String>,
+    /// When a run began sending it; with no `sent_at`, that run stopped before it knew
+    /// whether the server took the message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sending_at: Option<String>,
     /// When the email went out, if it did.
     pub sent_at: Option<String>,
     /// To whom.
@@ -49,13 +53,18 @@ impl Record {
         }
     }
 
-    /// Writes the record whole: to a temporary name, then renamed over the old one.
+    /// Writes the record whole and durably: to a temporary name, flushed to disk, renamed
+    /// over the old one, and the rename flushed too.
     pub fn save(&self, out: &Path) -> std::io::Result<()> {
+        use std::io::Write;
         let path = Self::path(out);
         let tmp = out.join(".published.json.tmp");
         let mut text = serde_json::to_string_pretty(self).expect("plain data");
         text.push('\n');
-        std::fs::write(&tmp, text)?;
-        std::fs::rename(&tmp, &path)
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, &path)?;
+        std::fs::File::open(out)?.sync_all()
     }
 }

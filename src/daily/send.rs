@@ -3,7 +3,7 @@
 
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls as ClientTls, TlsParameters};
+use lettre::transport::smtp::client::{Certificate, Tls as ClientTls, TlsParameters};
 use lettre::{SmtpTransport, Transport};
 
 use super::email::mailbox;
@@ -20,7 +20,14 @@ pub fn send(email: &Email, smtp: &Smtp, eml: &[u8]) -> Result<(), String> {
     let envelope =
         Envelope::new(Some(from), to).map_err(|e| format!("the email's envelope: {e}"))?;
     let tls = |host: &str| {
-        TlsParameters::new(host.to_string()).map_err(|e| format!("TLS for {host}: {e}"))
+        let mut params = TlsParameters::builder(host.to_string());
+        if let Some(ca) = &smtp.ca_file {
+            let pem = std::fs::read(ca).map_err(|e| format!("ca_file {}: {e}", ca.display()))?;
+            let cert = Certificate::from_pem(&pem)
+                .map_err(|e| format!("ca_file {}: not a PEM certificate: {e}", ca.display()))?;
+            params = params.add_root_certificate(cert);
+        }
+        params.build().map_err(|e| format!("TLS for {host}: {e}"))
     };
     let builder = SmtpTransport::builder_dangerous(&smtp.host)
         .port(smtp.port)
@@ -57,6 +64,12 @@ pub fn send(email: &Email, smtp: &Smtp, eml: &[u8]) -> Result<(), String> {
                     why.push_str(&format!(": {more}"));
                 }
                 source = s.source();
+            }
+            // An untrusted certificate says what to do about it.
+            if why.contains("certificate") || why.contains("UnknownIssuer") {
+                why.push_str(
+                    " (the server's certificate is not trusted: give its CA as `ca_file:` under `smtp:`)",
+                );
             }
             format!("sending through {server}: {why}")
         })

@@ -1,14 +1,17 @@
 //! Wide member matrices: `Date` and one column per member ticker, a blank cell where the
-//! member was not listed yet.
+//! member was not listed yet. A close of zero or below (scraped matrices hold some before a
+//! listing) is read as missing, with a warning naming the first; a number that is not a price
+//! at all (text, an overflow, an absurd level) is an error.
 
 use std::path::Path;
 
 use super::{
-    csv_error, date_cell, find_column, number_cell, read_text, DataError, DateOrder, Members,
+    csv_error, date_cell, find_column, number_cell, price_cell, read_text, DataError, DateOrder,
+    Members,
 };
 
 /// Reads a member matrix.
-pub fn read(path: &Path) -> Result<Members, DataError> {
+pub fn read(path: &Path, warnings: &mut Vec<String>) -> Result<Members, DataError> {
     let text = read_text(path)?;
     let mut rdr = csv::ReaderBuilder::new().from_reader(text.as_bytes());
     let header = rdr.headers().map_err(|e| csv_error(path, 0, e))?.clone();
@@ -25,6 +28,7 @@ pub fn read(path: &Path) -> Result<Members, DataError> {
         dates: Vec::new(),
     };
     let mut order = DateOrder::new(path, "Date");
+    let mut not_prices: Vec<(usize, String)> = Vec::new();
     for record in rdr.records() {
         let record = record.map_err(|e| csv_error(path, 0, e))?;
         let line = record.position().map_or(0, |p| p.line() as usize);
@@ -38,10 +42,14 @@ pub fn read(path: &Path) -> Result<Members, DataError> {
                 continue;
             }
             let cell = cell.trim();
-            let value = if cell.is_empty() {
-                None
-            } else {
-                Some(number_cell(path, line, &members.tickers[t], cell)?)
+            let ticker = &members.tickers[t];
+            let value = match number_cell(path, line, ticker, cell) {
+                _ if cell.is_empty() => None,
+                Ok(x) if x <= 0.0 => {
+                    not_prices.push((line, ticker.clone()));
+                    None
+                }
+                _ => Some(price_cell(path, line, ticker, cell)?),
             };
             members.closes[t].push(value);
             t += 1;
@@ -51,6 +59,17 @@ pub fn read(path: &Path) -> Result<Members, DataError> {
         return Err(DataError::Empty {
             path: path.to_path_buf(),
         });
+    }
+    if let Some((line, ticker)) = not_prices.first() {
+        let mut tickers: Vec<&str> = not_prices.iter().map(|(_, t)| t.as_str()).collect();
+        tickers.sort_unstable();
+        tickers.dedup();
+        warnings.push(format!(
+            "{}: {} closes of zero or below were read as missing ({}; first at line {line}, {ticker})",
+            path.display(),
+            not_prices.len(),
+            tickers.join(", ")
+        ));
     }
     Ok(members)
 }
@@ -66,7 +85,7 @@ mod tests {
             "m.csv",
             b"Date,AAA,BBB\n2024-01-02,10,\n2024-01-03,11,5.5\n",
         );
-        let m = read(&p).unwrap();
+        let m = read(&p, &mut vec![]).unwrap();
         assert_eq!(m.tickers, vec!["AAA", "BBB"]);
         assert_eq!(m.closes[0], vec![Some(10.0), Some(11.0)]);
         assert_eq!(m.closes[1], vec![None, Some(5.5)]);
@@ -75,15 +94,34 @@ mod tests {
     #[test]
     fn errors_name_the_ticker_column_and_short_rows() {
         let p = temp_file("m2.csv", b"Date,AAA,BBB\n2024-01-02,10,x\n");
-        let e = read(&p).unwrap_err().to_string();
+        let e = read(&p, &mut vec![]).unwrap_err().to_string();
         assert!(
             e.ends_with("m2.csv:2: column 'BBB': not a number 'x'"),
             "{e}"
         );
         let p = temp_file("m3.csv", b"Date,AAA,BBB\n2024-01-02,10\n");
-        let e = read(&p).unwrap_err().to_string();
+        let e = read(&p, &mut vec![]).unwrap_err().to_string();
         assert!(
             e.ends_with("m3.csv:2: malformed CSV: 2 fields where the header has 3"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_close_of_zero_is_missing_with_a_warning_and_an_overflow_is_an_error() {
+        let p = temp_file("m4.csv", b"Date,AAA,BBB\n2024-01-02,0,5\n2024-01-03,-1,6\n");
+        let mut warnings = vec![];
+        let m = read(&p, &mut warnings).unwrap();
+        assert_eq!(m.closes[0], vec![None, None]);
+        assert_eq!(m.closes[1], vec![Some(5.0), Some(6.0)]);
+        assert!(
+            warnings[0].ends_with("m4.csv: 2 closes of zero or below were read as missing (AAA; first at line 2, AAA)"),
+            "{warnings:?}"
+        );
+        let p = temp_file("m5.csv", b"Date,AAA\n2024-01-02,1e999\n");
+        let e = read(&p, &mut vec![]).unwrap_err().to_string();
+        assert!(
+            e.ends_with("m5.csv:2: column 'AAA': not a number '1e999'"),
             "{e}"
         );
     }

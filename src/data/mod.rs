@@ -311,7 +311,7 @@ fn read_source(source: &Source, warnings: &mut Vec<String>) -> Result<Content, D
             Content::Series(yahoo::read(first, column.unwrap_or("Close"), warnings)?)
         }
         (Format::Fred, _) => Content::Series(fred::read(first, column)?),
-        (Format::Matrix, _) => Content::Members(matrix::read(first)?),
+        (Format::Matrix, _) => Content::Members(matrix::read(first, warnings)?),
         (Format::Parquet, Role::Members) => Content::Members(parquet::read_members(first)?),
         (Format::Parquet, _) => Content::Series(parquet::read_series(first, column)?),
         (Format::Ishares, _) => {
@@ -365,6 +365,38 @@ fn date_cell(path: &Path, line: usize, column: &str, cell: &str) -> Result<Naive
 /// A cell read as a number, or an error naming file, line and column.
 fn number_cell(path: &Path, line: usize, column: &str, cell: &str) -> Result<f64, DataError> {
     parse_number(cell).ok_or_else(|| bad_cell(path, line, column, "not a number", cell))
+}
+
+/// The highest price a close may have: far above any index level or share price, far below a
+/// number that only a broken file holds.
+pub const MAX_PRICE: f64 = 1e9;
+
+/// A close read as a price: a number above zero and below [`MAX_PRICE`], or an error naming
+/// file, line and column.
+fn price_cell(path: &Path, line: usize, column: &str, cell: &str) -> Result<f64, DataError> {
+    let x = number_cell(path, line, column, cell)?;
+    price(path, line, column, x)
+}
+
+/// Checks a close already read as a number (see [`price_cell`]).
+fn price(path: &Path, line: usize, column: &str, x: f64) -> Result<f64, DataError> {
+    match x {
+        _ if x <= 0.0 => Err(bad_cell(
+            path,
+            line,
+            column,
+            "not a positive price",
+            &x.to_string(),
+        )),
+        _ if x > MAX_PRICE => Err(bad_cell(
+            path,
+            line,
+            column,
+            "an absurd price",
+            &x.to_string(),
+        )),
+        _ => Ok(x),
+    }
 }
 
 fn bad_cell(

@@ -79,6 +79,14 @@ fn dates(path: &Path, df: &DataFrame) -> Result<Vec<NaiveDate>, DataError> {
     }
 }
 
+/// A close that is a finite, positive and plausible price, or an error naming the row.
+fn checked(path: &Path, row: usize, column: &str, v: f64) -> Result<f64, DataError> {
+    if !v.is_finite() {
+        return Err(bad_cell(path, row, column, "not a number", &v.to_string()));
+    }
+    super::price(path, row, column, v)
+}
+
 fn closes(path: &Path, df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>, DataError> {
     let c = column(path, df, name)?;
     let f = c
@@ -100,7 +108,8 @@ pub fn read_series(path: &Path, column_name: Option<&str>) -> Result<Series, Dat
     let mut series = Series::default();
     for (row, (date, value)) in dates.into_iter().zip(values).enumerate() {
         order.push(date, row + 1)?;
-        if let Some(v) = value.filter(|v| v.is_finite()) {
+        if let Some(v) = value {
+            let v = checked(path, row + 1, name, v)?;
             series.dates.push(date);
             series.values.push(v);
         }
@@ -150,7 +159,9 @@ pub fn read_members(path: &Path) -> Result<Members, DataError> {
                 &value,
             ));
         }
-        *cell = value.filter(|v| v.is_finite());
+        *cell = value
+            .map(|v| checked(path, row + 1, "close", v))
+            .transpose()?;
     }
     if members.dates.is_empty() {
         return Err(DataError::Empty {

@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use super::{
-    csv_error, date_cell, find_column, number_cell, read_text, DataError, DateOrder, Series,
+    csv_error, date_cell, find_column, price_cell, read_text, DataError, DateOrder, Series,
 };
 
 /// Reads the `column` (usually `Close`) of a Yahoo CSV. Rows whose value is blank or `null`
@@ -57,7 +57,7 @@ pub fn read(path: &Path, column: &str, warnings: &mut Vec<String>) -> Result<Ser
             skipped.push(line);
             continue;
         }
-        let value = number_cell(path, line, column, raw)?;
+        let value = price_cell(path, line, column, raw)?;
         series.dates.push(date);
         series.values.push(value);
     }
@@ -92,6 +92,24 @@ mod tests {
         assert_eq!(s.dates[1].to_string(), "2024-01-03");
         let adj = read(&p, "AdjClose", &mut vec![]).unwrap();
         assert_eq!(adj.values, vec![9.0, 9.0]);
+    }
+
+    #[test]
+    fn a_close_that_is_no_price_is_refused_with_its_line() {
+        for (close, problem) in [
+            ("0", "not a positive price '0'"),
+            ("-5", "not a positive price '-5'"),
+            ("1e999", "not a number '1e999'"),
+            ("3e12", "an absurd price '3000000000000'"),
+        ] {
+            let text = format!("Date,Close\n2024-01-02,10\n2024-01-03,{close}\n");
+            let p = temp_file("bad_close.csv", text.as_bytes());
+            let e = read(&p, "Close", &mut vec![]).unwrap_err().to_string();
+            assert!(
+                e.ends_with(&format!("bad_close.csv:3: column 'Close': {problem}")),
+                "{e}"
+            );
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use marketbrief::metrics::{Metric, Value, Window};
 use crate::support::{demo_copy, files_in, root, run, scratch};
 
 /// A demo copy whose run file has a `daily:` section (and `extra` appended to it).
-fn daily_demo(name: &str, extra: &str) -> (PathBuf, PathBuf) {
+pub fn daily_demo(name: &str, extra: &str) -> (PathBuf, PathBuf) {
     let dir = scratch(name);
     let config = demo_copy(&dir);
     let text = std::fs::read_to_string(&config).unwrap()
@@ -39,7 +39,7 @@ fn daily(config: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
-const LAST: &str = "2025-06-27"; // the demo data's last close
+pub const LAST: &str = "2025-06-27"; // the demo data's last close
 
 #[test]
 fn stale_data_stops_the_run_and_writes_nothing() {
@@ -49,11 +49,20 @@ fn stale_data_stops_the_run_and_writes_nothing() {
     assert_eq!(code, 6, "{err}");
     assert!(err.contains("stale data, no brief written"), "{err}");
     assert!(err.contains("LRG.csv (LRG) ends on 2025-06-27"), "{err}");
-    assert!(!dir.join("out").exists(), "nothing written");
+    // Nothing but the lock the run held while it looked.
+    assert_eq!(
+        files_in(&dir.join("out")),
+        [".daily.lock"],
+        "nothing written"
+    );
     // The same close, asked for: fresh.
     let (code, _, err) = daily(&config, &["--as-of", LAST, "--dry-run"]);
     assert_eq!(code, 0, "{err}");
-    assert!(!dir.join("out").exists(), "a dry run writes nothing");
+    assert_eq!(
+        files_in(&dir.join("out")),
+        [".daily.lock"],
+        "a dry run writes nothing"
+    );
 }
 
 #[test]
@@ -80,10 +89,7 @@ fn a_date_is_published_once_and_force_publishes_again() {
     }
     // No staging folder or temporary file is left beside it.
     let out_files = files_in(&dir.join("out"));
-    assert_eq!(
-        out_files,
-        vec![LAST.to_string(), "published.json".to_string()]
-    );
+    assert_eq!(out_files, [".daily.lock", LAST, "published.json"]);
     let png = std::fs::read(folder.join("chart-relative.png")).unwrap();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     let md = std::fs::read_to_string(folder.join(format!("brief-{LAST}.md"))).unwrap();
@@ -129,7 +135,7 @@ impl Drop for SmtpServer {
     }
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -617,7 +623,7 @@ fn the_real_run_file_refuses_as_stale_and_publishes_an_explicit_date() {
     let (code, _, err) = daily(&config, &[]);
     assert_eq!(code, 6, "{err}");
     assert!(err.contains("SPY.csv (SPY) ends on "), "{err}");
-    assert!(!dir.join("out").exists());
+    assert_eq!(files_in(&dir.join("out")), [".daily.lock"]);
     let (code, _, err) = daily(&config, &["--as-of", "2024-07-16"]);
     assert_eq!(code, 0, "{err}");
     let files = files_in(&dir.join("out/2024-07-16"));

@@ -5,6 +5,7 @@ mod authoring;
 mod bad_input;
 mod claims;
 mod daily;
+mod daily_safety;
 mod draft;
 mod every_day;
 mod golden;
