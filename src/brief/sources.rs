@@ -76,6 +76,7 @@ impl Prepared<'_> {
                     .collect::<Vec<_>>()
                     .join("`, `");
                 let mut notes: Vec<String> = l.source.note.iter().cloned().collect();
+                notes.extend(l.notes.iter().cloned());
                 notes.extend(
                     by_source
                         .get(l.source.symbol.as_str())

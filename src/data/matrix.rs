@@ -1,6 +1,6 @@
 //! Wide member matrices: `Date` and one column per member ticker, a blank cell where the
 //! member was not listed yet. A close of zero or below (scraped matrices hold some before a
-//! listing) is read as missing, with a warning naming the first; a number that is not a price
+//! listing) is read as missing, with a note for the brief; a number that is not a price
 //! at all (text, an overflow, an absurd level) is an error.
 
 use std::path::Path;
@@ -10,8 +10,8 @@ use super::{
     Members,
 };
 
-/// Reads a member matrix.
-pub fn read(path: &Path, warnings: &mut Vec<String>) -> Result<Members, DataError> {
+/// Reads a member matrix; what it reads as missing is said in `notes` (for the brief).
+pub fn read(path: &Path, notes: &mut Vec<String>) -> Result<Members, DataError> {
     let text = read_text(path)?;
     let mut rdr = csv::ReaderBuilder::new().from_reader(text.as_bytes());
     let header = rdr.headers().map_err(|e| csv_error(path, 0, e))?.clone();
@@ -28,7 +28,7 @@ pub fn read(path: &Path, warnings: &mut Vec<String>) -> Result<Members, DataErro
         dates: Vec::new(),
     };
     let mut order = DateOrder::new(path, "Date");
-    let mut not_prices: Vec<(usize, String)> = Vec::new();
+    let mut not_prices: Vec<String> = Vec::new();
     for record in rdr.records() {
         let record = record.map_err(|e| csv_error(path, 0, e))?;
         let line = record.position().map_or(0, |p| p.line() as usize);
@@ -46,7 +46,7 @@ pub fn read(path: &Path, warnings: &mut Vec<String>) -> Result<Members, DataErro
             let value = match number_cell(path, line, ticker, cell) {
                 _ if cell.is_empty() => None,
                 Ok(x) if x <= 0.0 => {
-                    not_prices.push((line, ticker.clone()));
+                    not_prices.push(ticker.clone());
                     None
                 }
                 _ => Some(price_cell(path, line, ticker, cell)?),
@@ -60,13 +60,12 @@ pub fn read(path: &Path, warnings: &mut Vec<String>) -> Result<Members, DataErro
             path: path.to_path_buf(),
         });
     }
-    if let Some((line, ticker)) = not_prices.first() {
-        let mut tickers: Vec<&str> = not_prices.iter().map(|(_, t)| t.as_str()).collect();
+    if !not_prices.is_empty() {
+        let mut tickers: Vec<&str> = not_prices.iter().map(String::as_str).collect();
         tickers.sort_unstable();
         tickers.dedup();
-        warnings.push(format!(
-            "{}: {} closes of zero or below were read as missing ({}; first at line {line}, {ticker})",
-            path.display(),
+        notes.push(format!(
+            "{} closes of zero or below ({}) are read as missing.",
             not_prices.len(),
             tickers.join(", ")
         ));
@@ -110,13 +109,13 @@ mod tests {
     #[test]
     fn a_close_of_zero_is_missing_with_a_warning_and_an_overflow_is_an_error() {
         let p = temp_file("m4.csv", b"Date,AAA,BBB\n2024-01-02,0,5\n2024-01-03,-1,6\n");
-        let mut warnings = vec![];
-        let m = read(&p, &mut warnings).unwrap();
+        let mut notes = vec![];
+        let m = read(&p, &mut notes).unwrap();
         assert_eq!(m.closes[0], vec![None, None]);
         assert_eq!(m.closes[1], vec![Some(5.0), Some(6.0)]);
-        assert!(
-            warnings[0].ends_with("m4.csv: 2 closes of zero or below were read as missing (AAA; first at line 2, AAA)"),
-            "{warnings:?}"
+        assert_eq!(
+            notes,
+            ["2 closes of zero or below (AAA) are read as missing."]
         );
         let p = temp_file("m5.csv", b"Date,AAA\n2024-01-02,1e999\n");
         let e = read(&p, &mut vec![]).unwrap_err().to_string();

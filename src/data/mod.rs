@@ -205,6 +205,9 @@ pub struct Loaded {
     pub source: Source,
     /// Its data.
     pub content: Content,
+    /// What its reader had to leave out, for the brief's note beside the source ("62 closes
+    /// of zero or below (DEC) are read as missing").
+    pub notes: Vec<String>,
 }
 
 impl Loaded {
@@ -246,7 +249,7 @@ impl Dataset {
         let mut order: Vec<usize> = (0..n).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(size(&config.sources[i])));
         let next = std::sync::atomic::AtomicUsize::new(0);
-        type Read = (usize, Result<Content, DataError>, Vec<String>);
+        type Read = (usize, Result<Content, DataError>, Vec<String>, Vec<String>);
         let workers = std::thread::available_parallelism().map_or(1, |p| p.get().min(n.max(1)));
         let mut read: Vec<Read> = std::thread::scope(|scope| {
             let handles: Vec<_> = (0..workers)
@@ -256,9 +259,10 @@ impl Dataset {
                         loop {
                             let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                             let Some(&i) = order.get(k) else { break };
-                            let mut warnings = Vec::new();
-                            let content = read_source(&config.sources[i], &mut warnings);
-                            done.push((i, content, warnings));
+                            let (mut warnings, mut notes) = (Vec::new(), Vec::new());
+                            let content =
+                                read_source(&config.sources[i], &mut warnings, &mut notes);
+                            done.push((i, content, warnings, notes));
                         }
                         done
                     })
@@ -272,10 +276,11 @@ impl Dataset {
         read.sort_by_key(|(i, ..)| *i);
         let mut sources = Vec::with_capacity(n);
         let mut warnings = Vec::new();
-        for (i, content, w) in read {
+        for (i, content, w, notes) in read {
             sources.push(Loaded {
                 source: config.sources[i].clone(),
                 content: content?,
+                notes,
             });
             warnings.extend(w);
         }
@@ -303,7 +308,11 @@ impl Dataset {
     }
 }
 
-fn read_source(source: &Source, warnings: &mut Vec<String>) -> Result<Content, DataError> {
+fn read_source(
+    source: &Source,
+    warnings: &mut Vec<String>,
+    notes: &mut Vec<String>,
+) -> Result<Content, DataError> {
     let first = &source.files[0];
     let column = source.column.as_deref();
     Ok(match (source.format, source.role) {
@@ -311,7 +320,7 @@ fn read_source(source: &Source, warnings: &mut Vec<String>) -> Result<Content, D
             Content::Series(yahoo::read(first, column.unwrap_or("Close"), warnings)?)
         }
         (Format::Fred, _) => Content::Series(fred::read(first, column)?),
-        (Format::Matrix, _) => Content::Members(matrix::read(first, warnings)?),
+        (Format::Matrix, _) => Content::Members(matrix::read(first, notes)?),
         (Format::Parquet, Role::Members) => Content::Members(parquet::read_members(first)?),
         (Format::Parquet, _) => Content::Series(parquet::read_series(first, column)?),
         (Format::Ishares, _) => {

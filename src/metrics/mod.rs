@@ -362,6 +362,7 @@ pub(crate) mod tests {
             sources: vec![crate::data::Loaded {
                 source: config.sources[1].clone(),
                 content,
+                notes: vec![],
             }],
             warnings: vec![],
         }

@@ -72,9 +72,11 @@ fn breadth(path: &PathBuf, date: NaiveDate) -> (f64, i64) {
         .unwrap();
     let (mut above, mut counted) = (0, 0);
     for t in 1..rows[0].len() {
+        // A close of zero or below is read as missing (one R2K member has 62 of them).
         let closes: Vec<f64> = rows[..=end]
             .iter()
             .filter_map(|r| r[t].parse().ok())
+            .filter(|x: &f64| *x > 0.0)
             .collect();
         if closes.len() >= 200 {
             let sma = closes[closes.len() - 200..].iter().sum::<f64>() / 200.0;
