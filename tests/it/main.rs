@@ -8,6 +8,7 @@ mod daily;
 mod daily_safety;
 mod draft;
 mod every_day;
+mod fuzz;
 mod golden;
 mod history_real;
 mod market_real;
