@@ -7,11 +7,13 @@
 
 pub mod authoring;
 pub mod brief;
+pub mod calendar;
 pub mod cli;
 pub mod config;
 pub mod daily;
 pub mod data;
 pub mod demo;
+pub mod fetch;
 pub mod metrics;
 pub mod narrative;
 pub mod output;

@@ -237,7 +237,12 @@ impl<'a> Prepared<'a> {
             ),
         };
         match as_of {
-            AsOf::Latest => Ok(cal.len() - 1),
+            // The last session that has closed: a bar for a session still in progress is
+            // no close.
+            AsOf::Latest => {
+                let closed = self.config.calendar.last_closed(crate::calendar::now());
+                Ok(cal.partition_point(|d| *d <= closed).max(1) - 1)
+            }
             AsOf::Date(d) if d < first || d > last => Err(Error::OutOfRange {
                 asked: d,
                 first,

@@ -1,6 +1,7 @@
 //! The command line: the only place that reads arguments, prints, and picks exit codes.
 
 mod authoring;
+mod fetch;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -98,10 +99,16 @@ pub enum Command {
         /// The run file (marketbrief.yaml), with a `daily:` section.
         #[arg(long, short)]
         config: PathBuf,
-        /// The brief's date (default: the latest close in the data; freshness is then judged
-        /// against today).
-        #[arg(long, value_parser = parse_date)]
-        as_of: Option<NaiveDate>,
+        /// The brief's date: YYYY-MM-DD, or `latest` (the default) for the last NYSE session
+        /// that has closed, against which the data's freshness is judged.
+        #[arg(long, default_value = "latest", value_parser = parse_as_of)]
+        as_of: AsOf,
+        /// First bring the sources with `fetch:` blocks up to date (see `fetch`).
+        #[arg(long)]
+        fetch: bool,
+        /// With --fetch: rewrite stored closes that a provider revised.
+        #[arg(long, requires = "fetch")]
+        accept_revisions: bool,
         /// Publish and send again even if the record says this date is done.
         #[arg(long)]
         force: bool,
@@ -112,6 +119,24 @@ pub enum Command {
         /// before giving up (exit 8). Default: give up at once.
         #[arg(long, value_name = "SECONDS", default_value_t = 0)]
         wait: u64,
+    },
+    /// Bring every source with a `fetch:` block up to date from its provider (Yahoo, FRED,
+    /// iShares, a CSV URL): only missing sessions are asked for, the result is validated, and
+    /// each file is replaced atomically or left as it was.
+    Fetch {
+        /// The run file (marketbrief.yaml).
+        #[arg(long, short)]
+        config: PathBuf,
+        /// Only the source with this symbol.
+        #[arg(long, value_name = "SYMBOL")]
+        source: Option<String>,
+        /// Say what would be asked for; ask and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Rewrite stored closes that a provider now serves differently (how splits and
+        /// dividend adjustments arrive); without it such a response is refused.
+        #[arg(long)]
+        accept_revisions: bool,
     },
     /// Write the synthetic demo dataset (the one shipped in examples/demo/data).
     DemoData {
@@ -243,19 +268,32 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Daily {
             config,
             as_of,
+            fetch,
+            accept_revisions,
             force,
             dry_run,
             wait,
         } => {
             let opts = crate::daily::Options {
-                as_of,
-                today: chrono::Local::now().date_naive(),
+                as_of: match as_of {
+                    AsOf::Latest => None,
+                    AsOf::Date(d) => Some(d),
+                },
+                now: crate::calendar::now(),
+                fetch,
+                accept_revisions,
                 force,
                 dry_run,
                 wait: std::time::Duration::from_secs(wait),
             };
             daily(&config, &opts)
         }
+        Command::Fetch {
+            config,
+            source,
+            dry_run,
+            accept_revisions,
+        } => fetch::run(&config, source, dry_run, accept_revisions),
         Command::DemoData { out } => crate::demo::write(&out)
             .map(|files| {
                 files

@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 mod daily;
+pub mod fetch;
 mod style;
 pub use daily::{Daily, Email, Smtp, Tls};
 
@@ -168,6 +169,8 @@ struct RawConfig {
     #[serde(default)]
     style: Style,
     daily: Option<daily::RawDaily>,
+    #[serde(default)]
+    calendar: fetch::RawCalendar,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -196,6 +199,7 @@ struct RawSource {
     generic: Vec<String>,
     carry_days: Option<i64>,
     sector: Option<String>,
+    fetch: Option<fetch::Fetch>,
 }
 
 /// A named basket of series ranked against each other, such as the sector funds.
@@ -259,6 +263,8 @@ pub struct Source {
     /// For the daily run: trading days its last date may lag the brief's date. Daily series
     /// (indexes, members, macro) take the `daily:` default; others are checked only when set.
     pub stale_after: Option<u32>,
+    /// Where `marketbrief fetch` brings it up to date from, if anywhere.
+    pub fetch: Option<fetch::Fetch>,
 }
 
 /// A validated run file.
@@ -296,6 +302,8 @@ pub struct RunConfig {
     pub style: Style,
     /// The unattended daily run's settings, if the run file has them.
     pub daily: Option<Daily>,
+    /// The exchange calendar, with the run file's added closures.
+    pub calendar: crate::calendar::Nyse,
 }
 
 impl RunConfig {
@@ -338,10 +346,6 @@ impl RunConfig {
                     return Err(invalid(&s.symbol, msg));
                 }
             };
-            if files.len() > 1 && s.role != Role::Holdings {
-                let msg = format!("source '{}': only holdings take several files", s.symbol);
-                return Err(invalid(&s.symbol, msg));
-            }
             let fits = matches!(
                 (s.role, s.format),
                 (
@@ -359,10 +363,21 @@ impl RunConfig {
                 );
                 return Err(invalid(&s.symbol, msg));
             }
+            if let Some(problem) = s.fetch.as_ref().and_then(|f| f.problem(&s.symbol)) {
+                return Err(invalid("fetch:", problem));
+            }
+            let mut paths = Vec::new();
+            for f in &files {
+                paths.extend(fetch::expand(base, f).map_err(|m| invalid(f, m))?);
+            }
+            if paths.len() > 1 && s.role != Role::Holdings {
+                let msg = format!("source '{}': only holdings take several files", s.symbol);
+                return Err(invalid(&s.symbol, msg));
+            }
             sources.push(Source {
                 symbol: s.symbol,
                 name: s.name,
-                files: files.iter().map(|f| base.join(f)).collect(),
+                files: paths,
                 format: s.format,
                 role: s.role,
                 column: s.column,
@@ -374,6 +389,7 @@ impl RunConfig {
                 generic: s.generic,
                 carry_days: s.carry_days,
                 sector: s.sector,
+                fetch: s.fetch,
             });
         }
         if !sources.iter().any(|s| s.role == Role::Index) {
@@ -464,6 +480,7 @@ impl RunConfig {
             out_dir: raw.outputs.dir.map(|d| base.join(d)),
             style: raw.style,
             daily: raw.daily.map(|d| d.resolve(base)),
+            calendar: crate::calendar::Nyse::with(&raw.calendar.closed, &raw.calendar.early_close),
         })
     }
 

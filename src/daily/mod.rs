@@ -38,12 +38,14 @@ pub enum DailyError {
     #[error("{0}: the run file has no `daily:` section (out, stale_after, email)")]
     NoSection(PathBuf),
     /// Some sources are too old for the brief's date; nothing was written.
-    #[error("stale data, no brief written for {date}:\n{}", .sources.iter().map(|s| format!("  {s}")).collect::<Vec<_>>().join("\n"))]
+    #[error("stale data, no brief written for {date}:\n{}{}", .sources.iter().map(|s| format!("  {s}")).collect::<Vec<_>>().join("\n"), .unfetched.iter().map(|s| format!("\n  fetch failed: {s}")).collect::<String>())]
     Stale {
         /// The brief's date.
         date: NaiveDate,
         /// The sources too old.
         sources: Vec<Stale>,
+        /// What `--fetch` could not update, each as a line.
+        unfetched: Vec<String>,
     },
     /// The brief itself.
     #[error(transparent)]
@@ -97,10 +99,15 @@ impl DailyError {
 /// How the run was asked for.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// The brief's date (default: the latest close in the data).
+    /// The brief's date (default: the last session that has closed).
     pub as_of: Option<NaiveDate>,
-    /// Today, against which the data's freshness is judged when `as_of` is not given.
-    pub today: NaiveDate,
+    /// The time now: the last session closed by then is the default date, and the one the
+    /// data's freshness is judged against.
+    pub now: chrono::DateTime<chrono::Utc>,
+    /// Fetch the sources with `fetch:` blocks first.
+    pub fetch: bool,
+    /// With `fetch`: rewrite stored values the providers revised.
+    pub accept_revisions: bool,
     /// Publish and send again even if the record says it was done.
     pub force: bool,
     /// Build everything, write and send nothing.
@@ -162,6 +169,37 @@ fn pause(step: &str) {
     }
 }
 
+/// Runs `fetch` for the daily run: prints what changed, and gives the run file read anew (a
+/// fetched holdings snapshot joins its source) and the sources it could not update.
+fn fetch_first(
+    config: &RunConfig,
+    opts: &Options,
+) -> Result<(Option<RunConfig>, Vec<String>), DailyError> {
+    let fetch_opts = crate::fetch::Options {
+        source: None,
+        dry_run: opts.dry_run,
+        accept_revisions: opts.accept_revisions,
+        now: opts.now,
+    };
+    let reports = crate::fetch::run(config, &fetch_opts).map_err(DailyError::Settings)?;
+    let mut unfetched = Vec::new();
+    for r in &reports {
+        match r.result.is_ok() {
+            true => println!("fetch: {}", r.line()),
+            false => eprintln!("fetch: {}", r.line()),
+        }
+        for n in &r.notes {
+            println!("fetch: {}: {n}", r.symbol);
+        }
+        if r.result.is_err() {
+            unfetched.push(r.line());
+        }
+    }
+    let reloaded =
+        RunConfig::load(&config.path).map_err(|e| DailyError::Settings(e.to_string()))?;
+    Ok((Some(reloaded), unfetched))
+}
+
 /// Runs the daily brief for `config`: under the output folder's lock, except a dry run,
 /// which writes nothing.
 pub fn run(config: &RunConfig, opts: &Options) -> Result<Outcome, DailyError> {
@@ -180,15 +218,31 @@ pub fn run(config: &RunConfig, opts: &Options) -> Result<Outcome, DailyError> {
     if !opts.dry_run {
         clear_leftovers(&daily.out);
     }
+    let (fetched, unfetched) = match opts.fetch {
+        true => fetch_first(config, opts)?,
+        false => (None, Vec::new()),
+    };
+    let config = fetched.as_ref().unwrap_or(config);
     let prepared = Prepared::new(config)?;
-    let row = prepared.row(opts.as_of.map_or(AsOf::Latest, AsOf::Date))?;
+    // Freshness is judged only now, after fetching was tried.
+    let reference = opts.as_of.unwrap_or(config.calendar.last_closed(opts.now));
+    let asked = match (opts.as_of, prepared.frame.calendar.last()) {
+        (None, Some(last)) => reference.min(*last),
+        _ => reference,
+    };
+    let row = prepared.row(AsOf::Date(asked))?;
     let date = prepared.frame.calendar[row];
-    let reference = opts.as_of.unwrap_or(opts.today);
-    let stale = stale::stale_sources(&prepared.data, reference, daily.stale_after);
+    let stale = stale::stale_sources(
+        &prepared.data,
+        &config.calendar,
+        reference,
+        daily.stale_after,
+    );
     if !stale.is_empty() {
         return Err(DailyError::Stale {
             date: reference,
             sources: stale,
+            unfetched,
         });
     }
     let mut record = Record::load(&daily.out).map_err(DailyError::Publish)?;

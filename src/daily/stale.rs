@@ -1,7 +1,8 @@
 //! Fresh data or no brief: every daily source must reach close enough to the brief's date.
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::NaiveDate;
 
+use crate::calendar::Nyse;
 use crate::config::Role;
 use crate::data::Dataset;
 
@@ -14,9 +15,9 @@ pub struct Stale {
     pub file: String,
     /// Its last date.
     pub last: NaiveDate,
-    /// Weekdays between its last date and the reference date.
+    /// NYSE sessions after its last date up to the reference date.
     pub behind: u32,
-    /// Weekdays allowed.
+    /// Sessions allowed.
     pub allowed: u32,
 }
 
@@ -24,25 +25,20 @@ impl std::fmt::Display for Stale {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} ({}) ends on {}, {} trading days before the brief's date (allowed: {})",
+            "{} ({}) ends on {}, {} sessions before the brief's date (allowed: {})",
             self.file, self.symbol, self.last, self.behind, self.allowed
         )
     }
 }
 
-/// Weekdays after `from` up to and including `to` (0 when `to` is not after `from`): trading
-/// days, with weekends skipped and holidays counted (a day's grace covers them).
-pub fn weekdays_between(from: NaiveDate, to: NaiveDate) -> u32 {
-    from.iter_days()
-        .skip(1)
-        .take_while(|d| *d <= to)
-        .filter(|d| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun))
-        .count() as u32
-}
-
 /// The sources too old for a brief dated `reference`: daily series (indexes, members, macro)
 /// against the run's default, other sources only where they set their own `stale_after`.
-pub fn stale_sources(data: &Dataset, reference: NaiveDate, default: u32) -> Vec<Stale> {
+pub fn stale_sources(
+    data: &Dataset,
+    calendar: &Nyse,
+    reference: NaiveDate,
+    default: u32,
+) -> Vec<Stale> {
     let mut out = Vec::new();
     for loaded in &data.sources {
         let s = &loaded.source;
@@ -53,7 +49,7 @@ pub fn stale_sources(data: &Dataset, reference: NaiveDate, default: u32) -> Vec<
         let Some(last) = loaded.last_date() else {
             continue;
         };
-        let behind = weekdays_between(last, reference);
+        let behind = calendar.sessions_after(last, reference);
         if behind > allowed {
             let file = s
                 .files
@@ -75,18 +71,21 @@ pub fn stale_sources(data: &Dataset, reference: NaiveDate, default: u32) -> Vec<
 mod tests {
     use super::*;
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
     }
 
     #[test]
-    fn weekends_do_not_count() {
-        // Friday 2025-04-25 to Monday 2025-04-28: one trading day.
-        assert_eq!(weekdays_between(d(2025, 4, 25), d(2025, 4, 28)), 1);
-        assert_eq!(weekdays_between(d(2025, 4, 25), d(2025, 4, 27)), 0);
-        assert_eq!(weekdays_between(d(2025, 4, 28), d(2025, 4, 28)), 0);
-        assert_eq!(weekdays_between(d(2025, 4, 28), d(2025, 4, 25)), 0);
-        // Two full weeks: ten.
-        assert_eq!(weekdays_between(d(2025, 4, 25), d(2025, 5, 9)), 10);
+    fn staleness_counts_sessions_not_weekdays() {
+        let nyse = Nyse::default();
+        // Friday before Memorial Day 2025 to the Tuesday after: one session, not two.
+        assert_eq!(nyse.sessions_after(d("2025-05-23"), d("2025-05-27")), 1);
+        // Thursday before Good Friday 2024 to the Monday after: one session.
+        assert_eq!(nyse.sessions_after(d("2024-03-28"), d("2024-04-01")), 1);
+        // The weekend and the same day count nothing.
+        assert_eq!(nyse.sessions_after(d("2025-04-25"), d("2025-04-27")), 0);
+        assert_eq!(nyse.sessions_after(d("2025-04-28"), d("2025-04-25")), 0);
+        // Two full weeks, with no holiday: ten.
+        assert_eq!(nyse.sessions_after(d("2025-04-25"), d("2025-05-09")), 10);
     }
 }

@@ -308,7 +308,7 @@ impl Dataset {
     }
 }
 
-fn read_source(
+pub(crate) fn read_source(
     source: &Source,
     warnings: &mut Vec<String>,
     notes: &mut Vec<String>,
