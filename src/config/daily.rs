@@ -25,7 +25,7 @@ fn one() -> u32 {
 pub struct Daily {
     /// The folder that holds one dated folder per published brief, and the record.
     pub out: PathBuf,
-    /// How many trading days (weekdays) a daily source may lag the brief's date.
+    /// How many NYSE sessions a daily source may lag the brief's date.
     pub stale_after: u32,
     /// The email, if the brief is mailed.
     pub email: Option<Email>,

@@ -260,7 +260,7 @@ pub struct Source {
     pub as_of: Option<NaiveDate>,
     /// A known limit of this data, printed with the sources.
     pub note: Option<String>,
-    /// For the daily run: trading days its last date may lag the brief's date. Daily series
+    /// For the daily run: NYSE sessions its last date may lag the brief's date. Daily series
     /// (indexes, members, macro) take the `daily:` default; others are checked only when set.
     pub stale_after: Option<u32>,
     /// Where `marketbrief fetch` brings it up to date from, if anywhere.

@@ -316,6 +316,7 @@ impl Args<'_> {
 
     fn window(&self, i: usize) -> Result<Window, CallError> {
         let w = self.word(i)?;
+        too_long(w)?;
         Window::parse(w).ok_or_else(|| {
             format!("'{w}' is not a window (1d, 21d, wtd, mtd, qtd, ytd, prev_week, prev_month)")
                 .into()
@@ -324,12 +325,14 @@ impl Args<'_> {
 
     fn lookback(&self, i: usize) -> Result<Lookback, CallError> {
         let w = self.word(i)?;
+        too_long(w)?;
         Lookback::parse(w).ok_or_else(|| format!("'{w}' is not a lookback (252d, all)").into())
     }
 
     /// A number of trading days written `63d` (or `63`).
     fn days(&self, i: usize) -> Result<usize, CallError> {
         let w = self.word(i)?;
+        too_long(w)?;
         match w.strip_suffix('d').unwrap_or(w).parse::<usize>() {
             Ok(n) if n > 0 => Ok(n),
             _ => Err(format!("'{w}' is not a number of days (e.g. 63d)").into()),
@@ -338,6 +341,7 @@ impl Args<'_> {
 
     fn whole(&self, i: usize, zero: bool) -> Result<usize, CallError> {
         let w = self.word(i)?;
+        too_long(w)?;
         match w.strip_suffix('d').unwrap_or(w).parse::<usize>() {
             Ok(n) if n > 0 || zero => Ok(n),
             _ => Err(format!("'{w}' is not a positive whole number").into()),
@@ -445,6 +449,24 @@ impl Args<'_> {
             _ => String::new(),
         };
         Err(format!("'{arg}' has no {what} data{hint}").into())
+    }
+}
+
+/// Refuses a count of days beyond [`MAX_DAYS`](super::metric::MAX_DAYS), naming the limit.
+fn too_long(w: &str) -> Result<(), CallError> {
+    let digits = w.strip_suffix('d').unwrap_or(w);
+    let long = !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && digits
+            .parse::<usize>()
+            .map_or(true, |n| n > super::metric::MAX_DAYS);
+    match long {
+        true => Err(format!(
+            "'{w}' is longer than a century of sessions (at most {}d)",
+            super::metric::MAX_DAYS
+        )
+        .into()),
+        false => Ok(()),
     }
 }
 

@@ -22,6 +22,16 @@ pub enum Window {
     PreviousMonth,
 }
 
+/// The longest window a rule may ask for: a century of sessions. Longer is a typing slip
+/// (`99999999999d`), refused by `check` and `generate` with the rule's file and line.
+pub const MAX_DAYS: usize = 25_200;
+
+/// A count of days `1..=MAX_DAYS` written `63d`.
+fn days(s: &str) -> Option<usize> {
+    let n: usize = s.strip_suffix('d')?.parse().ok()?;
+    (1..=MAX_DAYS).contains(&n).then_some(n)
+}
+
 impl Window {
     /// Parses `1d`, `21d`, `wtd`, `mtd`, `qtd`, `ytd`, `prev_week`, `prev_month`.
     pub fn parse(s: &str) -> Option<Window> {
@@ -32,10 +42,7 @@ impl Window {
             "ytd" => Some(Window::YearToDate),
             "prev_week" => Some(Window::PreviousWeek),
             "prev_month" => Some(Window::PreviousMonth),
-            _ => {
-                let n: usize = s.strip_suffix('d')?.parse().ok()?;
-                (n > 0).then_some(Window::Days(n))
-            }
+            _ => days(s).map(Window::Days),
         }
     }
 }
@@ -69,8 +76,7 @@ impl Lookback {
         if s == "all" {
             return Some(Lookback::All);
         }
-        let n: usize = s.strip_suffix('d')?.parse().ok()?;
-        (n > 0).then_some(Lookback::Days(n))
+        days(s).map(Lookback::Days)
     }
 }
 

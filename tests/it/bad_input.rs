@@ -139,3 +139,22 @@ fn an_unknown_key_in_the_run_file_is_located() {
     assert!(stderr.contains("unknown field `locael`"), "{stderr}");
     assert!(stderr.contains("line 3"), "{stderr}");
 }
+
+#[test]
+fn an_absurd_window_is_refused_by_check_with_file_and_line() {
+    let dir = scratch("bad_absurd_window");
+    let config = demo_copy(&dir);
+    let yaml = "- id: sane\n  section: performance\n  priority: 5\n  when: return(large_caps, 25200d) > 2\n  says: \"Up.\"\n\n- id: absurd\n  section: performance\n  priority: 5\n  when: return(large_caps, 99999999999d) > 2\n  says: \"Up.\"\n";
+    use_own_rules(&config, "windows.yaml", yaml);
+    let o = run(&["check", "--config", config.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("rules/windows.yaml:10:9: rule 'absurd': in `return(large_caps, 99999999999d) > 2`: '99999999999d' is longer than a century of sessions (at most 25200d)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 problem"),
+        "the century itself is allowed: {err}"
+    );
+}

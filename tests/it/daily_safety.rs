@@ -14,7 +14,7 @@ use crate::daily::{daily_demo, free_port, LAST};
 use crate::support::root;
 
 /// The test server of `tests/fixtures/smtp/server.py`, killed when dropped.
-struct Server {
+pub struct Server {
     child: Child,
     maildir: PathBuf,
 }
@@ -28,13 +28,13 @@ impl Drop for Server {
 
 impl Server {
     /// Messages received so far.
-    fn count(&self) -> usize {
+    pub fn count(&self) -> usize {
         std::fs::read_dir(self.maildir.join("new")).map_or(0, |r| r.count())
     }
 }
 
 /// Starts the server with `args`, or None outside CI when aiosmtpd is missing.
-fn server(dir: &Path, port: u16, args: &[&str]) -> Option<Server> {
+pub fn server(dir: &Path, port: u16, args: &[&str]) -> Option<Server> {
     let ok = Command::new("python3")
         .args(["-c", "import aiosmtpd"])
         .stderr(Stdio::null())
@@ -74,7 +74,7 @@ fn server(dir: &Path, port: u16, args: &[&str]) -> Option<Server> {
     Some(server)
 }
 
-fn smtp_block(port: u16, tls: &str, extra: &str) -> String {
+pub fn smtp_block(port: u16, tls: &str, extra: &str) -> String {
     format!("    smtp:\n      host: 127.0.0.1\n      port: {port}\n      tls: {tls}\n      timeout_secs: 10\n{extra}")
 }
 

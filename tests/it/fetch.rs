@@ -400,3 +400,89 @@ fn fred_under_its_old_header_is_read_and_the_file_keeps_its_own() {
     assert_eq!(code, 0, "{out}{err}");
     same(&dir.join("DGS10.csv"), &shared(DGS10));
 }
+
+#[test]
+fn daily_fetch_brings_the_missing_session_then_publishes_and_mails_it_once() {
+    use crate::daily::{daily_demo, free_port, LAST};
+    use crate::daily_safety::{server as smtp, smtp_block};
+    let port = free_port();
+    let (dir, config) = daily_demo("daily_fetch", &smtp_block(port, "none", ""));
+    let Some(mail) = smtp(&dir, port, &[]) else {
+        return;
+    };
+    let demo = root().join("examples/demo/data");
+    let files = BTreeMap::from([
+        ("LRG".to_string(), demo.join("LRG.csv")),
+        ("SML".to_string(), demo.join("SML.csv")),
+        ("TEC".to_string(), demo.join("TEC.csv")),
+        ("DGS10".to_string(), demo.join("treasury_10y.csv")),
+    ]);
+    let http = Server::start(files);
+    let base = http.base();
+    // The data one session behind: the last close (Friday 2025-06-27) is missing.
+    let mut text = read(&config);
+    for (file, provider) in [
+        ("LRG.csv", "yahoo"),
+        ("SML.csv", "yahoo"),
+        ("TEC.csv", "yahoo"),
+        ("treasury_10y.csv", "fred"),
+    ] {
+        cut(&demo.join(file), &dir.join("data").join(file), "2025-06-26");
+        let line = format!("    file: data/{file}\n");
+        let block = format!("{line}    fetch: {{provider: {provider}, base_url: '{base}', cookie_url: '{base}/cookie'}}\n");
+        assert!(text.contains(&line));
+        text = text.replace(&line, &block);
+    }
+    std::fs::write(&config, text).unwrap();
+    let daily = |now: &str| {
+        let o = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
+            .args(["daily", "--fetch", "--config", config.to_str().unwrap()])
+            .env(marketbrief::calendar::NOW_ENV, now)
+            .env_remove("MARKETBRIEF_SMTP_USER")
+            .env_remove("MARKETBRIEF_SMTP_PASSWORD")
+            .output()
+            .unwrap();
+        let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        (o.status.code().unwrap_or(-1), s(&o.stdout), s(&o.stderr))
+    };
+    // Without fetching, the run would refuse the stale data; with it, it fetches the session.
+    let before = mail.count();
+    let (code, out, err) = daily("2025-06-27T21:00:00Z");
+    assert_eq!(code, 0, "{out}{err}");
+    for symbol in ["LRG", "SML", "TEC", "DGS10"] {
+        assert!(
+            out.contains(&format!("fetch: {symbol}: 1 session added ({LAST})")),
+            "{out}"
+        );
+    }
+    assert!(
+        out.contains(&format!("published the brief for {LAST}")),
+        "{out}"
+    );
+    assert_eq!(mail.count(), before + 1, "one message");
+    assert!(dir.join(format!("out/{LAST}/brief-{LAST}.md")).exists());
+    // The closes fetched are the demo's closes.
+    for file in ["LRG.csv", "treasury_10y.csv"] {
+        let (got, want) = (read(&dir.join("data").join(file)), read(&demo.join(file)));
+        let last = |t: &str| {
+            t.lines()
+                .last()
+                .unwrap()
+                .split(',')
+                .map(|c| c.parse::<f64>().ok())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(last(&got), last(&want), "{file}");
+    }
+    // A second run fetches nothing (no request made) and sends nothing.
+    let charts = http.requests("/v8/finance/chart").len();
+    let (code, out, err) = daily("2025-06-27T21:30:00Z");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("fetch: LRG: up to date (last session 2025-06-27)"),
+        "{out}"
+    );
+    assert!(out.contains("already published and sent"), "{out}");
+    assert_eq!(http.requests("/v8/finance/chart").len(), charts);
+    assert_eq!(mail.count(), before + 1, "still one message");
+}

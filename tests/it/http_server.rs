@@ -208,7 +208,7 @@ fn route(
 /// The instant of the 09:30 New York open of `date` (EDT from April to October, EST
 /// otherwise; either way the same New York date).
 fn open_of(date: &str) -> i64 {
-    let d: chrono::NaiveDate = date.parse().unwrap();
+    let d: chrono::NaiveDate = date.parse().unwrap_or_else(|e| panic!("{date:?}: {e}"));
     let summer = (4..=10).contains(&chrono::Datelike::month(&d));
     let t = d.and_hms_opt(if summer { 13 } else { 14 }, 30, 0).unwrap();
     t.and_utc().timestamp()
@@ -224,7 +224,9 @@ fn chart(file: &PathBuf, from: i64, to: i64, plan: &Plan) -> String {
         .split(',')
         .map(|s| s.replace(' ', ""))
         .collect();
+    // yfinance's three-line header: the `Ticker` and `Date` lines are no rows.
     let mut rows: Vec<Vec<String>> = lines
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_digit()))
         .map(|l| l.split(',').map(str::to_string).collect())
         .collect();
     if let Some((date, close)) = &plan.extra_bar {

@@ -3,6 +3,7 @@
 
 mod authoring;
 mod bad_input;
+mod calendar;
 mod claims;
 mod daily;
 mod daily_safety;
