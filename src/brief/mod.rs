@@ -98,6 +98,8 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Rules(RuleError::Polars(_)) => 1,
+            // A run file that cannot be read is an I/O error, like any other file.
+            Error::Config(ConfigError::Io { .. }) => 1,
             Error::Config(_) | Error::Rules(_) | Error::Narrative(_) | Error::FactCheck { .. } => 3,
             Error::Data(_) | Error::OutOfRange { .. } => 4,
             _ => 1,

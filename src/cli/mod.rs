@@ -32,10 +32,11 @@ pub enum Command {
         /// The date of the brief: YYYY-MM-DD, or `latest` for the last trading day in the data.
         #[arg(long, default_value = "latest", value_parser = parse_as_of)]
         as_of: AsOf,
-        /// Formats, comma-separated: md, html, json (default: the run file's, else md).
+        /// Formats, comma-separated: md, html, json, txt (default: the run file's, else md).
         #[arg(long, value_delimiter = ',', value_parser = parse_format)]
         format: Vec<OutputFormat>,
-        /// Folder for the files `brief-<date>.<ext>`; without it, one format goes to stdout.
+        /// Folder for the files `brief-<date>.<ext>` (default: the run file's `outputs.dir`);
+        /// without either, one format goes to stdout.
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -326,8 +327,17 @@ fn daily(config: &std::path::Path, opts: &crate::daily::Options) -> Result<(), F
             for f in files {
                 println!("  {f}");
             }
-            if let Some((subject, to)) = email {
-                println!("and mail \"{subject}\" to {}", to.join(", "));
+            match email {
+                Some(m) if m.published => println!(
+                    "and send brief-{date}.eml, published by an earlier run but not sent yet, to {}",
+                    m.to.join(", ")
+                ),
+                Some(m) if m.sends => println!("and mail \"{}\" to {}", m.subject, m.to.join(", ")),
+                Some(m) => println!(
+                    "and write the email \"{}\" as brief-{date}.eml; not sent: the run file's email has no smtp:",
+                    m.subject
+                ),
+                None => {}
             }
         }
         Outcome::Published {
@@ -335,6 +345,8 @@ fn daily(config: &std::path::Path, opts: &crate::daily::Options) -> Result<(), F
             dir,
             files,
             sent_to,
+            sent_only,
+            no_smtp,
             resent,
         } => {
             if let Some(at) = resent {
@@ -343,13 +355,24 @@ fn daily(config: &std::path::Path, opts: &crate::daily::Options) -> Result<(), F
                      have had it already, so it was sent again"
                 );
             }
-            println!(
-                "published the brief for {date} in {} ({} files)",
-                dir.display(),
-                files.len()
-            );
+            match sent_only {
+                true => println!(
+                    "sent the brief for {date}, published earlier in {}",
+                    dir.display()
+                ),
+                false => println!(
+                    "published the brief for {date} in {} ({} files)",
+                    dir.display(),
+                    files.len()
+                ),
+            }
             if !sent_to.is_empty() {
                 println!("sent to {}", sent_to.join(", "));
+            }
+            if no_smtp {
+                println!(
+                    "not sent: the run file's email has no smtp: (the message is brief-{date}.eml)"
+                );
             }
         }
     }

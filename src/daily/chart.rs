@@ -43,6 +43,8 @@ pub struct Relative {
     pub points: Vec<(NaiveDate, f64)>,
     /// The start of the current move: the ratio's low of the last three months.
     pub start: Option<NaiveDate>,
+    /// That start as the run's locale writes a day ("Jul 5", "5 Jul").
+    pub start_label: String,
 }
 
 /// Returns of several indexes over several windows.
@@ -98,7 +100,7 @@ fn draw_relative<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Relative
             chart.draw_series(std::iter::once(Circle::new(*p, 4, MARK.filled())))?;
             // The note sits at the top left, clear of the line's end.
             chart.draw_series(std::iter::once(Text::new(
-                format!("red line: the move began {}", start.format("%b %-d")),
+                format!("red line: the move began {}", c.start_label),
                 (first.0, hi + pad * 0.7),
                 ("sans-serif", 12).into_font().color(&MARK),
             )))?;

@@ -59,6 +59,12 @@ struct EmailCtx<'a> {
     sector_rows: Vec<RowHtml>,
     caveats: Vec<String>,
     watch: Vec<String>,
+    /// The user's own `partials/takeaways.md.tera`, `caveats.md.tera` and `watch.md.tera`
+    /// as HTML with the email's inline styles, where the run file's templates override them
+    /// (else empty, and the email's own design shows those parts).
+    takeaways_block: String,
+    caveats_block: String,
+    watch_block: String,
     sources: Vec<SourceHtml>,
     disclaimer: String,
     charts: &'a [ChartRef],
@@ -72,6 +78,41 @@ fn inline(md: &str) -> String {
         .and_then(|h| h.strip_suffix("</p>"))
         .unwrap_or(html)
         .to_string()
+}
+
+/// A partial the user overrode, rendered as the Markdown formats render it, then as HTML
+/// with the email's inline styles; empty when the shipped partial is in force.
+fn overridden(
+    prepared: &Prepared,
+    config: &RunConfig,
+    brief: &Brief,
+    name: &str,
+) -> Result<String, Error> {
+    let own = (config.templates_dir.as_ref()).is_some_and(|d| d.join(name).is_file());
+    if !own {
+        return Ok(String::new());
+    }
+    let md = prepared.render(name, &brief.ctx)?;
+    let html = crate::output::markdown_to_html(&md);
+    const SANS: &str = "font-family:Arial, Helvetica, sans-serif;";
+    Ok(html
+        .replace(
+            "<h2>",
+            &format!("<h2 style=\"margin:8px 0; {SANS} font-size:15px; color:#343a40;\">"),
+        )
+        .replace(
+            "<ul>",
+            "<ul style=\"margin:0 0 8px 20px; padding:0; font-size:15px; line-height:22px;\">",
+        )
+        .replace(
+            "<ol>",
+            "<ol style=\"margin:0 0 8px 20px; padding:0; font-size:15px; line-height:22px;\">",
+        )
+        .replace("<li>", "<li style=\"margin:0 0 6px 0;\">")
+        .replace(
+            "<p>",
+            "<p style=\"margin:0 0 8px 0; font-size:15px; line-height:22px;\">",
+        ))
 }
 
 /// A table's rows as inline HTML.
@@ -113,6 +154,9 @@ pub fn html(
         sector_rows: rows(&b.sectors),
         caveats: all(&b.caveats),
         watch: all(&b.watch),
+        takeaways_block: overridden(prepared, config, brief, "partials/takeaways.md.tera")?,
+        caveats_block: overridden(prepared, config, brief, "partials/caveats.md.tera")?,
+        watch_block: overridden(prepared, config, brief, "partials/watch.md.tera")?,
         sources: (b.sources.iter())
             .map(|s| SourceHtml {
                 name: inline(&s.name),
@@ -149,8 +193,19 @@ pub fn message(
     text: String,
     images: Vec<(String, Vec<u8>)>,
 ) -> Result<Vec<u8>, String> {
+    let from = mailbox(&email.from)?;
+    // A Message-ID of our own, unique per message, on the sender's domain (RFC 5322 3.6.4).
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let id = format!(
+        "<marketbrief.{nanos}.{}@{}>",
+        std::process::id(),
+        from.email.domain()
+    );
     let mut builder = Message::builder()
-        .from(mailbox(&email.from)?)
+        .message_id(Some(id))
+        .from(from)
         .subject(subject);
     for to in &email.to {
         builder = builder.to(mailbox(to)?);

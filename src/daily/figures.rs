@@ -6,7 +6,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::chart::{Relative, Returns};
 use crate::brief::Prepared;
-use crate::config::RunConfig;
+use crate::config::{Locale, RunConfig};
 use crate::data::{Content, Series};
 use crate::metrics::Metric;
 
@@ -14,6 +14,18 @@ use crate::metrics::Metric;
 pub const RELATIVE_DAYS: usize = 126;
 /// Trading days back in which the move's start (the ratio's low) is looked for.
 pub const MOVE_DAYS: usize = 63;
+
+/// A day as the locale abbreviates it on a chart: "Jul 16, 2024" or "16 Jul 2024" (without
+/// the year: "Jul 16", "16 Jul").
+pub fn day(d: NaiveDate, locale: Locale, year: bool) -> String {
+    let pattern = match (locale, year) {
+        (Locale::EnUs, true) => "%b %-d, %Y",
+        (Locale::EnUs, false) => "%b %-d",
+        (Locale::EnGb, true) => "%-d %b %Y",
+        (Locale::EnGb, false) => "%-d %b",
+    };
+    d.format(pattern).to_string()
+}
 
 fn series<'a>(prepared: &'a Prepared, symbol: &str) -> Option<&'a Series> {
     match &prepared.data.get(symbol)?.content {
@@ -53,9 +65,9 @@ pub fn pair(
 pub fn relative(
     prepared: &Prepared,
     names: (&str, &str),
-    a: &str,
-    b: &str,
+    (a, b): (&str, &str),
     as_of: NaiveDate,
+    locale: Locale,
 ) -> Option<Relative> {
     let (sa, sb) = (series(prepared, a)?, series(prepared, b)?);
     let mut ratio: Vec<(NaiveDate, f64)> = Vec::new();
@@ -87,8 +99,9 @@ pub fn relative(
             "{} relative to {} (100 = {})",
             names.0,
             names.1,
-            points[0].0.format("%b %-d, %Y")
+            day(points[0].0, locale, true)
         ),
+        start_label: start.map_or_else(String::new, |d| day(d, locale, false)),
         points,
         start,
     })
@@ -126,7 +139,7 @@ pub fn returns(prepared: &Prepared, config: &RunConfig, as_of: NaiveDate) -> Opt
         })
         .collect();
     (!series.is_empty()).then(|| Returns {
-        title: format!("Returns to {}, percent", as_of.format("%b %-d, %Y")),
+        title: format!("Returns to {}, percent", day(as_of, config.locale, true)),
         windows: ["1 day", "1 week", "1 month", "Year to date"]
             .map(String::from)
             .to_vec(),

@@ -134,8 +134,8 @@ pub enum Outcome {
         dir: PathBuf,
         /// Its files.
         files: Vec<String>,
-        /// The email's subject (or which published message it would send) and recipients.
-        email: Option<(String, Vec<String>)>,
+        /// What would happen to the email (None without an `email:` section).
+        email: Option<DryMail>,
     },
     /// Published (and sent to these recipients, if any).
     Published {
@@ -145,12 +145,29 @@ pub enum Outcome {
         dir: PathBuf,
         /// Its files.
         files: Vec<String>,
-        /// The recipients it was sent to.
+        /// The recipients it was sent to (none without `smtp:`).
         sent_to: Vec<String>,
+        /// The folder was published by an earlier run; this one only sent it.
+        sent_only: bool,
+        /// The run file has an `email:` section without `smtp:`: the `.eml` is written, not sent.
+        no_smtp: bool,
         /// Set when a previous run stopped while sending this brief: it may have reached the
         /// server already, and was sent again (the at-least-once window).
         resent: Option<String>,
     },
+}
+
+/// The email a dry run would write or send.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DryMail {
+    /// Its subject (empty for a message published earlier, sent as it is).
+    pub subject: String,
+    /// Its recipients.
+    pub to: Vec<String>,
+    /// Whether it would be sent (the run file has `smtp:`).
+    pub sends: bool,
+    /// It is the message an earlier run published and could not send.
+    pub published: bool,
 }
 
 fn io(what: &Path) -> impl Fn(std::io::Error) -> DailyError + '_ {
@@ -256,8 +273,12 @@ pub fn run(config: &RunConfig, opts: &Options) -> Result<Outcome, DailyError> {
         }
         if opts.dry_run {
             // Published, not sent: the run would send the published message as it is.
-            let published = format!("brief-{date}.eml, published but not sent");
-            let email = daily.email.as_ref().map(|e| (published, e.to.clone()));
+            let email = daily.email.as_ref().map(|e| DryMail {
+                subject: String::new(),
+                to: e.to.clone(),
+                sends: true,
+                published: true,
+            });
             let files = entry.files.clone();
             return Ok(Outcome::DryRun {
                 date,
@@ -275,6 +296,8 @@ pub fn run(config: &RunConfig, opts: &Options) -> Result<Outcome, DailyError> {
             dir,
             files,
             sent_to,
+            sent_only: true,
+            no_smtp: false,
             resent,
         });
     }
@@ -298,7 +321,12 @@ pub fn run(config: &RunConfig, opts: &Options) -> Result<Outcome, DailyError> {
     };
     if opts.dry_run {
         let _ = std::fs::remove_dir_all(&staging);
-        let email = (daily.email.as_ref()).map(|e| (email::subject(e, &brief), e.to.clone()));
+        let email = (daily.email.as_ref()).map(|e| DryMail {
+            subject: email::subject(e, &brief),
+            to: e.to.clone(),
+            sends: e.smtp.is_some(),
+            published: false,
+        });
         return Ok(Outcome::DryRun {
             date,
             dir,
@@ -329,6 +357,8 @@ pub fn run(config: &RunConfig, opts: &Options) -> Result<Outcome, DailyError> {
         dir,
         files,
         sent_to,
+        sent_only: false,
+        no_smtp: daily.email.as_ref().is_some_and(|e| e.smtp.is_none()),
         resent: None,
     })
 }
@@ -426,8 +456,10 @@ fn build(
             .resolve(sym)
             .map_or(sym.to_string(), |s| s.name.clone())
     };
-    let relative = figures::pair(prepared, config, headline_rule.as_deref())
-        .and_then(|(a, b)| figures::relative(prepared, (&name_of(&a), &name_of(&b)), &a, &b, date));
+    let relative = figures::pair(prepared, config, headline_rule.as_deref()).and_then(|(a, b)| {
+        let names = (&name_of(&a)[..], &name_of(&b)[..]);
+        figures::relative(prepared, names, (&a, &b), date, config.locale)
+    });
     let returns = figures::returns(prepared, config, date);
     let charts =
         chart::write(staging, relative.as_ref(), returns.as_ref()).map_err(DailyError::Publish)?;

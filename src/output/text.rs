@@ -40,19 +40,48 @@ pub fn plain(md: &str) -> String {
             out.push(underlined(h, '='));
         } else if let Some(h) = block.strip_prefix("## ") {
             out.push(underlined(h, '-'));
-        } else if block.starts_with("- ") {
-            let items: Vec<String> = block
-                .split("\n- ")
-                .map(|i| wrap(i.trim_start_matches("- "), WIDTH, "  * ", "    "))
-                .collect();
-            out.push(items.join("\n"));
         } else if !block.is_empty() {
-            out.push(wrap(block, WIDTH, "", ""));
+            out.push(lists(block));
         }
     }
     let mut s = crate::output::unescape_markdown(&out.join("\n\n"));
     s.push('\n');
     s
+}
+
+/// A list item's marker at the start of `line`: `- ` (printed `  * `) or `12. ` (printed as
+/// written, indented by two).
+fn marker(line: &str) -> Option<(usize, String)> {
+    if line.starts_with("- ") {
+        return Some((2, "  * ".to_string()));
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    (digits > 0 && line[digits..].starts_with(". "))
+        .then(|| (digits + 2, format!("  {}", &line[..digits + 2])))
+}
+
+/// A block of paragraph lines and list items (`- ` or `1. `), each item wrapped with a
+/// hanging indent, so a numbered list never runs into the paragraph above it.
+fn lists(block: &str) -> String {
+    let mut parts: Vec<(String, String)> = Vec::new(); // (marker, text)
+    for line in block.lines() {
+        match (marker(line), parts.last_mut()) {
+            (Some((skip, mark)), _) => parts.push((mark, line[skip..].to_string())),
+            (None, Some((_, text))) => {
+                text.push(' ');
+                text.push_str(line.trim());
+            }
+            (None, None) => parts.push((String::new(), line.trim().to_string())),
+        }
+    }
+    let wrapped: Vec<String> = parts
+        .iter()
+        .map(|(mark, text)| {
+            let indent = " ".repeat(mark.chars().count());
+            wrap(text, WIDTH, mark, &indent)
+        })
+        .collect();
+    wrapped.join("\n")
 }
 
 /// A heading, wrapped, over a line of `mark` as long as its longest line.
@@ -117,6 +146,15 @@ mod tests {
         assert!(text.contains("\n  * short\n"), "{text}");
         let rule = text.lines().last().unwrap();
         assert!(rule.len() > 60 && rule.chars().all(|c| c == '-'), "{text}");
+    }
+
+    #[test]
+    fn a_numbered_list_keeps_its_items_apart_from_the_paragraph() {
+        let text = plain("Rallies like this one faded within weeks.\n1. Whether small caps hold the lead.\n2. Whether yields keep falling\nthis week.\n");
+        assert_eq!(
+            text,
+            "Rallies like this one faded within weeks.\n  1. Whether small caps hold the lead.\n  2. Whether yields keep falling this week.\n"
+        );
     }
 
     #[test]

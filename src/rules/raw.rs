@@ -193,7 +193,7 @@ pub fn validate_file(
     skipped: &mut Vec<(String, String)>,
     ids: &mut Vec<(String, std::path::PathBuf, usize)>,
 ) {
-    let raws: Vec<RawRule> = match serde_norway::from_str(text) {
+    let items: Vec<serde_norway::Value> = match serde_norway::from_str(text) {
         Ok(r) => r,
         Err(e) => {
             let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
@@ -207,6 +207,56 @@ pub fn validate_file(
         }
     };
     let lines: Vec<&str> = text.lines().collect();
+    // Each rule on its own, so a misspelt key in one does not hide the problems of the others.
+    let starts: Vec<usize> = (lines.iter().enumerate())
+        .filter(|(_, l)| l.starts_with("- "))
+        .map(|(i, _)| i + 1)
+        .collect();
+    let mut raws = Vec::new();
+    if items.len() == starts.len() {
+        // Each `- ` item's text parsed alone (as the whole file would be, scalars and all),
+        // its problems' lines moved back to the file's.
+        for (k, start) in starts.iter().enumerate() {
+            let end = starts.get(k + 1).map_or(lines.len(), |n| n - 1);
+            let chunk = lines[start - 1..end].join("\n");
+            match serde_norway::from_str::<Vec<RawRule>>(&chunk) {
+                Ok(r) => raws.extend(r),
+                Err(e) => {
+                    // The chunk's own positions and list index mean nothing to the reader.
+                    let message = e.to_string();
+                    let message = message.strip_prefix(".[0]: ").unwrap_or(&message);
+                    let message = match message.rfind(" at line ") {
+                        Some(i) => message[..i].to_string(),
+                        None => message.to_string(),
+                    };
+                    let (line, column) = match e.location() {
+                        Some(l) => (start - 1 + l.line(), l.column()),
+                        None => locate(&lines, &starts, k, &message),
+                    };
+                    problems.push(RuleProblem {
+                        path: path.to_path_buf(),
+                        line,
+                        column,
+                        message,
+                    });
+                }
+            }
+        }
+    } else {
+        match serde_norway::from_str::<Vec<RawRule>>(text) {
+            Ok(r) => raws = r,
+            Err(e) => {
+                let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+                problems.push(RuleProblem {
+                    path: path.to_path_buf(),
+                    line,
+                    column,
+                    message: e.to_string(),
+                });
+                return;
+            }
+        }
+    }
     // Rules are found in file order: each search starts below the previous rule's `id:`, so
     // a repeated id points at its own rule.
     let mut searched = 0;
@@ -288,6 +338,22 @@ struct Place<'a> {
     end: usize,
 }
 
+/// Where the `k`th rule's problem `message` points: the line of the key it names between
+/// backticks (an unknown or missing field), else the rule's first line.
+fn locate(lines: &[&str], starts: &[usize], k: usize, message: &str) -> (usize, usize) {
+    let start = starts.get(k).copied().unwrap_or(1);
+    let end = starts.get(k + 1).copied().unwrap_or(lines.len() + 1);
+    let key = message.split('`').nth(1).map(|k| format!("{k}:"));
+    let found = key.and_then(|key| {
+        (start..end).find_map(|n| {
+            let l = lines.get(n - 1)?;
+            let t = l.trim_start_matches("- ").trim_start();
+            t.starts_with(&key).then(|| (n, l.len() - t.len() + 1))
+        })
+    });
+    found.unwrap_or((start, 1))
+}
+
 impl Place<'_> {
     /// The line and column of the first text of this rule containing `needle`, else of the
     /// first containing its function name (a family member's text has its placeholders
@@ -348,6 +414,13 @@ fn validate_rule(raw: RawRule, label: &str, place: &Place, config: &RunConfig, o
         let msg = format!("applies_to: unknown section '{s}'");
         problem("applies_to:", msg.into());
     }
+    if !raw.applies_to.is_empty() && raw.section != "caveats" {
+        let msg = format!(
+            "applies_to is for caveats (a caveat prints only beside findings of those sections); this rule's section is '{}'",
+            raw.section
+        );
+        problem("applies_to:", msg.into());
+    }
     let priority = match &raw.priority {
         RawPriority::Number(n) => Some(*n),
         RawPriority::Placeholder(p) => match p.trim().parse::<i64>() {
@@ -381,6 +454,10 @@ fn validate_rule(raw: RawRule, label: &str, place: &Place, config: &RunConfig, o
     let when = condition(&raw.when, config, &mut problem);
     let mut facts = BTreeMap::new();
     for (name, text) in raw.facts.iter().chain(&raw.maybe) {
+        // Found at the fact's own line (`gap: spread(...)`), not at a `when:` that reads the same.
+        let at = format!("{name}: {text}");
+        let text = &at[name.len() + 2..];
+        let mut problem = |_: &str, message: CallError| problem(&at, message);
         if raw.facts.contains_key(name) && raw.maybe.contains_key(name) {
             problem(
                 text,

@@ -319,8 +319,14 @@ fn the_relative_chart_marks_the_move_start_the_brief_uses() {
     let config = RunConfig::load(&root().join("examples/demo/marketbrief.yaml")).unwrap();
     let prepared = Prepared::new(&config).unwrap();
     let date = NaiveDate::from_ymd_opt(2025, 6, 27).unwrap();
-    let chart =
-        marketbrief::daily::figures::relative(&prepared, ("a", "b"), "SML", "LRG", date).unwrap();
+    let chart = marketbrief::daily::figures::relative(
+        &prepared,
+        ("a", "b"),
+        ("SML", "LRG"),
+        date,
+        marketbrief::config::Locale::EnUs,
+    )
+    .unwrap();
     let row = prepared.frame.row_on_or_before(date).unwrap();
     let start = prepared
         .frame

@@ -15,6 +15,7 @@ mod golden;
 mod history_real;
 mod http_server;
 mod market_real;
+mod newcomer;
 mod real_data;
 mod real_golden;
 mod support;
