@@ -17,6 +17,7 @@ pub mod fetch;
 pub mod metrics;
 pub mod narrative;
 pub mod output;
+pub mod profile;
 pub mod rules;
 pub mod select;
 

@@ -2,7 +2,12 @@ use clap::Parser;
 
 fn main() {
     let cli = marketbrief::cli::Cli::parse();
-    if let Err(failure) = marketbrief::cli::run(cli) {
+    let result = {
+        let _all = marketbrief::profile::phase(|| "0 whole command".into());
+        marketbrief::cli::run(cli)
+    };
+    marketbrief::profile::report();
+    if let Err(failure) = result {
         eprintln!("error: {}", failure.message);
         std::process::exit(failure.code);
     }

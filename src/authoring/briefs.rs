@@ -83,6 +83,7 @@ fn write_into(
                         }
                         let date = prepared.frame.calendar[row];
                         let written = prepared.brief(AsOf::Date(date)).and_then(|brief| {
+                            let _p = crate::profile::phase(|| "10 write files".into());
                             for f in formats {
                                 let path = dir.join(format!("brief-{date}.{}", f.extension()));
                                 std::fs::write(&path, brief.render(*f))

@@ -141,7 +141,7 @@ pub struct Prepared<'a> {
     /// How each entity may be named.
     entities: Entities,
     /// Every form of every name, capitalised too: masked out of figures by the fact check.
-    masks: Vec<String>,
+    masks: crate::narrative::check::Masks,
     /// The spans of the facts' windows, row by row.
     spans: shown::Spans,
     /// Every metric, one column each.
@@ -175,14 +175,20 @@ impl Brief {
 impl<'a> Prepared<'a> {
     /// Loads rules, templates and data, and computes every metric and rule over the calendar.
     pub fn new(config: &'a RunConfig) -> Result<Self, Error> {
+        let p = crate::profile::phase(|| "1 rules: load and compile".into());
         let rules = RuleSet::load(&config.rules_dir, config)?;
+        drop(p);
+        let p = crate::profile::phase(|| "2 templates: compile".into());
         let narrator = Narrator::new(
             config.templates_dir.as_deref(),
             &rules,
             config.locale,
             config.style.bands,
         )?;
+        drop(p);
+        let p = crate::profile::phase(|| "3 data: read and parse (all)".into());
         let data = Dataset::load(config)?;
+        drop(p);
         let mut wanted: BTreeSet<Metric> = rules.metrics();
         let table_rows = Rows::new(rules.rules.iter().flat_map(|r| r.facts.values()), config);
         wanted.extend(table_rows.metrics().cloned());
@@ -197,8 +203,13 @@ impl<'a> Prepared<'a> {
             })
             .collect();
         wanted.extend(counted);
+        let p = crate::profile::phase(|| "4 metrics: plan and breadth".into());
         let mut frame = metrics::compute(&data, &wanted)?;
+        drop(p);
+        let p = crate::profile::phase(|| "5 rules: evaluate".into());
         let held = rules.evaluate(&mut frame)?;
+        drop(p);
+        let _p = crate::profile::phase(|| "6 prepare: names and spans".into());
         let entities = Entities::new(config);
         let mut masks: Vec<String> = (entities.every_form().into_iter())
             .flat_map(|f| [f.to_string(), refer::capitalize(f)])
@@ -211,6 +222,7 @@ impl<'a> Prepared<'a> {
             .collect();
         masks.sort_by_key(|m| std::cmp::Reverse(m.len()));
         masks.dedup();
+        let masks = crate::narrative::check::Masks::new(&masks);
         let facts = rules.rules.iter().flat_map(|r| r.facts.values());
         let spans = shown::window_spans(&frame.calendar, facts);
         Ok(Prepared {
@@ -267,7 +279,10 @@ impl<'a> Prepared<'a> {
         };
         let data_as_of = frame.calendar[row];
         let mut warnings = self.data.warnings.clone();
+        let p = crate::profile::phase(|| "7 brief: selection, narrative, fact check".into());
         let words = self.words(row, &mut warnings)?;
+        drop(p);
+        let _p = crate::profile::phase(|| "9 brief: render md, html, txt, json".into());
         let c = &words.composed;
         let read = words.read.iter().collect();
         let ctx = BriefCtx {
@@ -304,9 +319,12 @@ impl<'a> Prepared<'a> {
             disclaimer: ctx.disclaimer.clone(),
         };
         let html = narrator.render("page.html.tera", &page)?;
+        let p = crate::profile::phase(|| "9b render txt".into());
         let text = output::text::plain(&output::tidy_markdown(
             &narrator.render("brief.txt.tera", &ctx)?,
         ));
+        drop(p);
+        let _p = crate::profile::phase(|| "9c render json".into());
         let json = provenance::json(self, &words, &ctx, asked, warnings);
         Ok(Brief {
             data_as_of,

@@ -12,7 +12,7 @@ use super::compose::Printed;
 use super::Error;
 use crate::config::Bands;
 use crate::metrics::{Kind, Metric, Value};
-use crate::narrative::check::{check, date_after, Fact, Mismatch, Tally};
+use crate::narrative::check::{check, check_masked, date_after, Fact, Masks, Mismatch, Tally};
 use crate::narrative::context::TableCtx;
 use crate::narrative::{FindingText, Table};
 use crate::rules::Finding;
@@ -34,7 +34,7 @@ pub struct Check<'a> {
     /// The brief's date.
     pub date: NaiveDate,
     /// Every form of every name, so that figures in names are not read as claims.
-    pub masks: Vec<&'a str>,
+    pub masks: &'a Masks,
 }
 
 impl Check<'_> {
@@ -59,11 +59,12 @@ impl Check<'_> {
                 threshold: matches!(f.rule.facts.get(k), Some(Metric::Cleared(..))),
             })
             .collect();
-        let mut masks = self.masks.clone();
-        masks.extend(shown.values().filter_map(|v| match v {
-            Value::Text(s) => Some(s.as_str()),
-            _ => None,
-        }));
+        let extra: Vec<&str> = (shown.values())
+            .filter_map(|v| match v {
+                Value::Text(s) => Some(s.as_str()),
+                _ => None,
+            })
+            .collect();
         let fail = |mismatch: Mismatch| Error::FactCheck {
             date: self.date,
             rule: f.rule.id.clone(),
@@ -77,7 +78,7 @@ impl Check<'_> {
                 why: "a date after the brief's own".into(),
             }));
         }
-        check(text, &facts, literals, &masks, self.bands).map_err(fail)
+        check_masked(text, &facts, literals, (self.masks, &extra), self.bands).map_err(fail)
     }
 
     /// Checks every printed text of the brief.
@@ -89,6 +90,7 @@ impl Check<'_> {
         shown: &[BTreeMap<String, Value>],
         spans: &[BTreeMap<String, usize>],
     ) -> Result<Tally, Error> {
+        let _p = crate::profile::phase(|| "8 fact check (within 7)".into());
         let mut tally = Tally::default();
         for p in printed {
             let i = p.finding;
@@ -105,6 +107,7 @@ impl Check<'_> {
 
 /// Checks every table cell against its value.
 pub fn table(table: &Table, ctx: &TableCtx, bands: Bands, date: NaiveDate) -> Result<Tally, Error> {
+    let _p = crate::profile::phase(|| "8 fact check (within 7)".into());
     let mut tally = Tally::default();
     for ((label, kind, values), row) in table.rows.iter().zip(&ctx.rows) {
         for (value, cell) in values.iter().zip(&row.cells) {

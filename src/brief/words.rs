@@ -83,6 +83,7 @@ impl Prepared<'_> {
         let day = frame.calendar[row];
         let omit = config.style.holdings.older == OldHoldings::Omit;
         let mut old = Vec::new();
+        let p = crate::profile::phase(|| "7a findings and selection".into());
         let findings: Vec<Finding> = (self.rules.findings(&self.held, frame, row, warnings))
             .into_iter()
             .map(|mut f| {
@@ -158,6 +159,8 @@ impl Prepared<'_> {
             };
             self.narrator.finding(&kept[i], &inputs, &self.markers, row)
         };
+        drop(p);
+        let p = crate::profile::phase(|| "7b finding texts (Tera)".into());
         let mut texts = (0..kept.len())
             .map(|i| render(i, &nothing))
             .collect::<Result<Vec<_>, _>>()?;
@@ -180,6 +183,8 @@ impl Prepared<'_> {
                 watch: t.watch.is_some(),
             })
             .collect();
+        drop(p);
+        let p = crate::profile::phase(|| "7c plan, retexts, compose".into());
         let budget = &config.style.budget;
         let plan = plan::plan(&infos, budget.takeaways, budget.watch);
         // Now that the order is known, texts that read `said` learn which of their facts the
@@ -219,16 +224,18 @@ impl Prepared<'_> {
                 Ok(t.text)
             })
             .collect::<Result<Vec<_>, Error>>()?;
+        drop(p);
         let check = verify::Check {
             bands: config.style.bands,
             date: day,
-            masks: self.masks.iter().map(String::as_str).collect(),
+            masks: &self.masks,
         };
         let mut tally = check.printed(&composed.printed, kept, &texts, &shown, &spans)?;
         for (n, text) in notes.iter().zip(&note_texts) {
             tally += check.note(&n.finding, text)?;
         }
 
+        let _p = crate::profile::phase(|| "7d tables, sources".into());
         let mut table = table::fill(&chosen, config, &self.names, frame, row);
         for (r, (label, _, _)) in chosen.iter().zip(table.rows.iter_mut()) {
             let old = self.old_snapshots(r.metrics(), day);

@@ -16,6 +16,10 @@ use crate::config::{OutputFormat, RunConfig};
 #[derive(Debug, Parser)]
 #[command(name = "marketbrief", version, about)]
 pub struct Cli {
+    /// Read every source from its file, neither reading nor writing the cache of parsed
+    /// sources (`.marketbrief-cache/` beside the run file).
+    #[arg(long, global = true)]
+    pub no_cache: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -193,6 +197,9 @@ pub(crate) fn io_failure(what: String, e: std::io::Error) -> Failure {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<(), Failure> {
+    if cli.no_cache {
+        crate::data::cache::disable();
+    }
     match cli.command {
         Command::Generate {
             config,

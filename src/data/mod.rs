@@ -5,6 +5,7 @@
 //! file, the line and the column. Nothing downstream ever sees an unsorted date or a cell that
 //! was not a number.
 
+pub mod cache;
 mod check;
 mod events;
 mod fred;
@@ -232,6 +233,8 @@ pub struct Dataset {
     pub sources: Vec<Loaded>,
     /// Things worth knowing that did not stop the load.
     pub warnings: Vec<String>,
+    /// Where parsed sources and figures computed from one source are kept (see [`cache`]).
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl Dataset {
@@ -249,6 +252,7 @@ impl Dataset {
         let mut order: Vec<usize> = (0..n).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(size(&config.sources[i])));
         let next = std::sync::atomic::AtomicUsize::new(0);
+        let cache_dir = cache::folder(&config.path);
         type Read = (usize, Result<Content, DataError>, Vec<String>, Vec<String>);
         let workers = std::thread::available_parallelism().map_or(1, |p| p.get().min(n.max(1)));
         let mut read: Vec<Read> = std::thread::scope(|scope| {
@@ -260,8 +264,24 @@ impl Dataset {
                             let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                             let Some(&i) = order.get(k) else { break };
                             let (mut warnings, mut notes) = (Vec::new(), Vec::new());
-                            let content =
-                                read_source(&config.sources[i], &mut warnings, &mut notes);
+                            let s = &config.sources[i];
+                            let p = crate::profile::phase(|| {
+                                format!("3 data: {} ({:?})", s.symbol, s.format)
+                            });
+                            let content = match cache::get(&cache_dir, s) {
+                                Some((content, w, n)) => {
+                                    (warnings, notes) = (w, n);
+                                    Ok(content)
+                                }
+                                None => {
+                                    let content = read_source(s, &mut warnings, &mut notes);
+                                    if let Ok(c) = &content {
+                                        cache::put(&cache_dir, s, c, &warnings, &notes);
+                                    }
+                                    content
+                                }
+                            };
+                            drop(p);
                             done.push((i, content, warnings, notes));
                         }
                         done
@@ -299,6 +319,7 @@ impl Dataset {
             calendar,
             sources,
             warnings,
+            cache_dir: Some(cache_dir),
         })
     }
 

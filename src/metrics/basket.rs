@@ -9,12 +9,49 @@ use polars::prelude::*;
 
 use super::{BasketStat, Metric, MetricFrame};
 
-/// The members with a return on each row, best first: (member index, return).
+/// Rows of members ranked best first: (member index, return), one list per row.
+type Rows = Vec<Vec<(usize, f64)>>;
+
+/// The ranked rows of each (basket, window) computed so far.
+#[derive(Debug, Default)]
+pub struct Ranked(
+    std::sync::Mutex<std::collections::BTreeMap<(String, super::Window), std::sync::Arc<Rows>>>,
+);
+
+impl Clone for Ranked {
+    fn clone(&self) -> Self {
+        Ranked::default()
+    }
+}
+
+/// The members with a return on each row, best first, computed once per basket and window.
 fn ranked(
     frame: &MetricFrame,
-    members: &[String],
+    b: &super::Basket,
     w: super::Window,
-) -> PolarsResult<Vec<Vec<(usize, f64)>>> {
+) -> PolarsResult<std::sync::Arc<Rows>> {
+    let key = (b.key.clone(), w);
+    if let Some(rows) = frame
+        .ranked
+        .0
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(&key)
+    {
+        return Ok(rows.clone());
+    }
+    let rows = std::sync::Arc::new(rank(frame, &b.members, w)?);
+    frame
+        .ranked
+        .0
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(key, rows.clone());
+    Ok(rows)
+}
+
+/// The members with a return on each row, best first: (member index, return).
+fn rank(frame: &MetricFrame, members: &[String], w: super::Window) -> PolarsResult<Rows> {
     let returns = (members.iter())
         .map(|s| frame.numbers(&Metric::Return(s.clone(), w)))
         .collect::<PolarsResult<Vec<_>>>()?;
@@ -43,7 +80,7 @@ pub fn column(frame: &MetricFrame, m: &Metric) -> PolarsResult<Column> {
         | Metric::Rank(_, b, w) => (b, *w),
         _ => unreachable!("baskets only"),
     };
-    let rows = ranked(frame, &b.members, w)?;
+    let rows = ranked(frame, b, w)?;
     // The n-th from the top (leaders) or the bottom (laggards), if the row has that many.
     let pick = |row: &[(usize, f64)], leader: bool, n: usize| -> Option<(usize, f64)> {
         let i = if leader {

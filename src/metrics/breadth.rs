@@ -19,11 +19,25 @@ pub fn frame(
     symbol: &str,
     members: &Members,
     wanted: &BTreeSet<(Breadth, usize)>,
+    cache: Option<(&std::path::Path, &crate::config::Source)>,
 ) -> PolarsResult<LazyFrame> {
     let days: Vec<i32> = members.dates.iter().map(|d| to_days(*d)).collect();
     let wanted: Vec<(Breadth, usize)> = wanted.iter().copied().collect();
     let mut columns = vec![Column::new("date".into(), days)];
-    for (&(measure, n), values) in wanted.iter().zip(measures(members, &wanted)) {
+    // The same matrix and measures give the same columns: kept in the run's cache.
+    let what = format!("breadth {wanted:?}");
+    let cached = cache.and_then(|(dir, s)| crate::data::cache::get_columns(dir, s, &what));
+    let values = match cached.filter(|c| c.len() == wanted.len()) {
+        Some(values) => values,
+        None => {
+            let values = measures(members, &wanted);
+            if let Some((dir, s)) = cache {
+                crate::data::cache::put_columns(dir, s, &what, &values);
+            }
+            values
+        }
+    };
+    for (&(measure, n), values) in wanted.iter().zip(values) {
         let name = Metric::Breadth(measure, symbol.into(), n).to_string();
         columns.push(Column::new(name.as_str().into(), values));
     }
@@ -261,7 +275,10 @@ mod tests {
         .map(|b| (b, 2));
         let mut wanted = BTreeSet::from(wanted);
         wanted.insert((Breadth::Advancers, 1));
-        let df = frame("M", &members, &wanted).unwrap().collect().unwrap();
+        let df = frame("M", &members, &wanted, None)
+            .unwrap()
+            .collect()
+            .unwrap();
         let share: Vec<Option<f64>> = df
             .column("share_above_sma(M, 2)")
             .unwrap()

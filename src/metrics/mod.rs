@@ -76,6 +76,9 @@ pub struct MetricFrame {
     /// The trading calendar, one entry per row.
     pub calendar: Vec<NaiveDate>,
     kinds: BTreeMap<String, Kind>,
+    /// Each basket's members ranked on every row, per window: built once, read by every
+    /// basket metric of that window.
+    ranked: basket::Ranked,
 }
 
 impl MetricFrame {
@@ -260,7 +263,10 @@ pub fn compute(data: &Dataset, wanted: &BTreeSet<Metric>) -> Result<MetricFrame,
     let mut member_sources = Vec::new();
     for (symbol, wanted) in members_needed {
         match data.get(symbol).map(|l| &l.content) {
-            Some(Content::Members(m)) => member_sources.push((symbol, m, wanted)),
+            Some(Content::Members(m)) => {
+                let source = &data.get(symbol).expect("just read").source;
+                member_sources.push((symbol, m, wanted, source))
+            }
             _ => {
                 let (b, n) = *wanted.first().expect("a measure was asked for");
                 let metric = Metric::Breadth(b, symbol.into(), n);
@@ -270,14 +276,20 @@ pub fn compute(data: &Dataset, wanted: &BTreeSet<Metric>) -> Result<MetricFrame,
     }
     let breadth_frames = std::thread::scope(|scope| {
         let handles: Vec<_> = (member_sources.iter())
-            .map(|(symbol, members, wanted)| {
-                scope.spawn(move || breadth::frame(symbol, members, wanted))
+            .map(|(symbol, members, wanted, source)| {
+                let cache = data.cache_dir.as_deref().map(|d| (d, *source));
+                scope.spawn(move || {
+                    let _p =
+                        crate::profile::phase(|| format!("4 metrics: breadth {symbol} (thread)"));
+                    breadth::frame(symbol, members, wanted, cache)
+                })
             })
             .collect();
         (handles.into_iter())
             .map(|h| h.join().expect("a breadth thread does not panic"))
             .collect::<PolarsResult<Vec<_>>>()
     })?;
+    let _p0 = crate::profile::phase(|| "4c metrics: lazy plan building".into());
     for frame in breadth_frames {
         lf = lf.left_join(frame, col("date"), col("date"));
     }
@@ -305,7 +317,10 @@ pub fn compute(data: &Dataset, wanted: &BTreeSet<Metric>) -> Result<MetricFrame,
     if !derived.is_empty() {
         lf = lf.with_columns(derived);
     }
+    let p = crate::profile::phase(|| "4a metrics: polars collect (returns, joins)".into());
     let frame = lf.collect()?;
+    drop(p);
+    let _p = crate::profile::phase(|| "4b metrics: derived and non-daily columns".into());
     let kinds = all
         .iter()
         .map(|m| (m.to_string(), m.kind()))
@@ -315,12 +330,17 @@ pub fn compute(data: &Dataset, wanted: &BTreeSet<Metric>) -> Result<MetricFrame,
         frame,
         calendar: data.calendar.clone(),
         kinds,
+        ranked: Default::default(),
     };
     // Columns read from non-daily data, then columns built from other columns, in order.
     for m in &all {
         if out.has(m) {
             continue;
         }
+        let _pm = crate::profile::phase(|| {
+            let name = m.to_string();
+            format!("4b  {}", name.split('(').next().unwrap_or(&name))
+        });
         if let Some(column) = holdings::column(data, m, &data.calendar) {
             let column = column.map_err(|w| wrong(m, w, "holdings"))?;
             out.push_column(m, column)?;
@@ -358,6 +378,7 @@ pub(crate) mod tests {
         let config =
             crate::config::RunConfig::parse(std::path::Path::new("run.yaml"), &text).unwrap();
         Dataset {
+            cache_dir: None,
             calendar: vec![],
             sources: vec![crate::data::Loaded {
                 source: config.sources[1].clone(),
@@ -390,6 +411,7 @@ pub(crate) mod tests {
             frame: DataFrame::new_infer_height(columns).unwrap(),
             calendar,
             kinds,
+            ranked: Default::default(),
         }
     }
 }

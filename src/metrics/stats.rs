@@ -59,26 +59,58 @@ pub fn column(frame: &MetricFrame, m: &Metric) -> PolarsResult<Vec<Option<f64>>>
 
 /// Percent of the lookback's earlier values (today excluded) below today's value.
 pub fn percentile(v: &[Option<f64>], lookback: Lookback) -> Vec<Option<f64>> {
+    // The window's values are counted in a Fenwick tree over their ranks, so each row costs
+    // a logarithm, not a pass over its lookback (the whole history for `all`).
+    let mut sorted: Vec<f64> = v.iter().flatten().copied().collect();
+    sorted.sort_by(f64::total_cmp);
+    sorted.dedup();
+    let rank = |x: f64| sorted.partition_point(|y| *y < x); // values below x
+    let mut tree = vec![0usize; sorted.len() + 1];
+    let add = |tree: &mut Vec<usize>, x: f64, up: bool| {
+        let mut i = rank(x) + 1;
+        while i < tree.len() {
+            if up {
+                tree[i] += 1
+            } else {
+                tree[i] -= 1
+            }
+            i += i & i.wrapping_neg();
+        }
+    };
+    let below = |tree: &Vec<usize>, x: f64| {
+        let mut i = rank(x);
+        let mut n = 0;
+        while i > 0 {
+            n += tree[i];
+            i -= i & i.wrapping_neg();
+        }
+        n
+    };
     let first = v.iter().position(Option::is_some);
+    let (mut lo, mut count) = (0usize, 0usize);
     (0..v.len())
         .map(|t| {
-            let now = v[t]?;
-            let from = match lookback {
-                Lookback::Days(n) => {
-                    let from = (t + 1).checked_sub(n)?;
-                    if first? > from {
-                        return None;
-                    }
-                    from
-                }
-                Lookback::All => 0,
-            };
-            let (mut earlier, mut below) = (0usize, 0usize);
-            for x in v[from..t].iter().flatten() {
-                earlier += 1;
-                below += usize::from(*x < now);
+            if let Some(x) = t.checked_sub(1).and_then(|h| v[h]) {
+                add(&mut tree, x, true);
+                count += 1;
             }
-            (earlier >= MIN_HISTORY).then(|| 100.0 * below as f64 / earlier as f64)
+            let from = match lookback {
+                Lookback::Days(n) => (t + 1).checked_sub(n),
+                Lookback::All => Some(0),
+            };
+            while from.is_some_and(|f| lo < f) {
+                if let Some(x) = v[lo] {
+                    add(&mut tree, x, false);
+                    count -= 1;
+                }
+                lo += 1;
+            }
+            let now = v[t]?;
+            let from = from?;
+            if lookback != Lookback::All && first? > from {
+                return None;
+            }
+            (count >= MIN_HISTORY).then(|| 100.0 * below(&tree, now) as f64 / count as f64)
         })
         .collect()
 }
@@ -152,6 +184,53 @@ mod tests {
         // Row 24 (value 4) against rows 0..24: values below 4 are 0..3, three times each
         // among 0..9, 10..19 and 20..23 -> 4 + 4 + 4 = 12 of 24.
         assert_eq!(p[24], Some(50.0));
+    }
+
+    /// The counting of the definition, row by row over the lookback.
+    fn percentile_by_hand(v: &[Option<f64>], lookback: Lookback) -> Vec<Option<f64>> {
+        let first = v.iter().position(Option::is_some);
+        (0..v.len())
+            .map(|t| {
+                let now = v[t]?;
+                let from = match lookback {
+                    Lookback::Days(n) => {
+                        let from = (t + 1).checked_sub(n)?;
+                        if first? > from {
+                            return None;
+                        }
+                        from
+                    }
+                    Lookback::All => 0,
+                };
+                let earlier: Vec<f64> = v[from..t].iter().flatten().copied().collect();
+                let below = earlier.iter().filter(|x| **x < now).count();
+                (earlier.len() >= MIN_HISTORY).then(|| 100.0 * below as f64 / earlier.len() as f64)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn percentile_equals_counting_by_hand() {
+        // Ties, gaps and a start with no values, over both kinds of lookback.
+        let v: Vec<Option<f64>> = (0..400)
+            .map(|i: i32| match i {
+                0..=4 => None,
+                _ if i % 17 == 0 => None,
+                _ => Some(f64::from((i * 37) % 23) - 5.0),
+            })
+            .collect();
+        for lookback in [
+            Lookback::All,
+            Lookback::Days(30),
+            Lookback::Days(21),
+            Lookback::Days(252),
+        ] {
+            assert_eq!(
+                percentile(&v, lookback),
+                percentile_by_hand(&v, lookback),
+                "{lookback}"
+            );
+        }
     }
 
     #[test]

@@ -101,12 +101,12 @@ static WORDS: LazyLock<Regex> = LazyLock::new(|| {
     phrases.extend(["once", "twice"].map(String::from));
     phrases.extend(NUMBER_WORDS.iter().map(|w| w.to_string()));
     phrases.extend(ORDINALS.iter().map(|w| w.to_string()));
-    Regex::new(&format!(r"(?i)\b(?:{})\b", phrases.join("|"))).expect("valid")
+    Regex::new(&format!(r"(?i)(?-u:\b)(?:{})(?-u:\b)", phrases.join("|"))).expect("valid")
 });
 
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?P<q>just shy of |just over |almost |more than |about |roughly )?(?P<s>[+\-−])?(?P<n>\d[\d,]*(?:\.\d+)?)(?P<u>%| percentage points?\b| points?\b| basis points?\b| bp\b|x\b| times\b|st\b|nd\b|rd\b|th\b)?",
+        r"(?P<q>just shy of |just over |almost |more than |about |roughly )?(?P<s>[+\-−])?(?P<n>\d[\d,]*(?:\.\d+)?)(?P<u>%| percentage points?(?-u:\b)| points?(?-u:\b)| basis points?(?-u:\b)| bp(?-u:\b)|x(?-u:\b)| times(?-u:\b)|st(?-u:\b)|nd(?-u:\b)|rd(?-u:\b)|th(?-u:\b))?",
     )
     .expect("valid")
 });
@@ -123,7 +123,11 @@ static DIRECTION: LazyLock<Regex> = LazyLock::new(|| {
         .collect();
     // Longest first, so that "edged up" is read whole, not as "up".
     words.sort_by_key(|w| std::cmp::Reverse(w.len()));
-    Regex::new(&format!(r"\b(?:{}|{FLAT_WORDS})\b", words.join("|"))).expect("valid")
+    Regex::new(&format!(
+        r"(?-u:\b)(?:{}|{FLAT_WORDS})(?-u:\b)",
+        words.join("|")
+    ))
+    .expect("valid")
 });
 
 /// A template's text outside its tags: what it writes by hand.
@@ -308,12 +312,37 @@ fn claim(raw: &str, start: usize, end: usize, test: Test) -> Claim {
 
 /// Replaces each of `masks` (names, text facts) by `§`, longest first, so that figures in
 /// names ("S&P 500") are not read as claims.
-fn mask(text: &str, masks: &[&str]) -> String {
-    let mut sorted: Vec<&&str> = masks.iter().filter(|m| !m.is_empty()).collect();
-    sorted.sort_by_key(|m| std::cmp::Reverse(m.len()));
-    sorted
-        .iter()
-        .fold(text.to_string(), |t, m| t.replace(**m, "§"))
+/// Names the check does not read (an index's "500", a fund's "2000"), compiled once into
+/// one automaton that replaces each, longest first, by `§`.
+#[derive(Debug, Clone)]
+pub struct Masks(Option<aho_corasick::AhoCorasick>);
+
+impl Masks {
+    /// The automaton for `names` (empty names are ignored).
+    pub fn new<S: AsRef<str>>(names: &[S]) -> Masks {
+        let names: Vec<&str> = (names.iter().map(|n| n.as_ref()))
+            .filter(|n| !n.is_empty())
+            .collect();
+        if names.is_empty() {
+            return Masks(None);
+        }
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(&names)
+            .expect("plain names compile");
+        Masks(Some(automaton))
+    }
+
+    /// `text` with every name replaced, then each of `extra` (longest first).
+    fn apply(&self, text: &str, extra: &[&str]) -> String {
+        let text = match &self.0 {
+            Some(a) => a.replace_all(text, &vec!["§"; a.patterns_len()]),
+            None => text.to_string(),
+        };
+        let mut extra: Vec<&&str> = extra.iter().filter(|m| !m.is_empty()).collect();
+        extra.sort_by_key(|m| std::cmp::Reverse(m.len()));
+        extra.iter().fold(text, |t, m| t.replace(**m, "§"))
+    }
 }
 
 fn numeric(v: &Value) -> Option<f64> {
@@ -333,13 +362,25 @@ pub fn check(
     masks: &[&str],
     bands: Bands,
 ) -> Result<Tally, Mismatch> {
+    check_masked(text, facts, literal, (&Masks(None), masks), bands)
+}
+
+/// [`check`] with the run's names compiled once (`masks.0`) and this text's own (`masks.1`).
+pub fn check_masked(
+    text: &str,
+    facts: &[Fact],
+    literal: &str,
+    masks: (&Masks, &[&str]),
+    bands: Bands,
+) -> Result<Tally, Mismatch> {
+    let mask = |t: &str| masks.0.apply(t, masks.1);
     let fail = |claim: &str, why: String| Mismatch {
         claim: claim.to_string(),
         text: text.to_string(),
         why,
     };
-    let literal = mask(literal, masks);
-    let (masked, date_count) = dates(&mask(text, masks), facts, &literal)
+    let literal = mask(literal);
+    let (masked, date_count) = dates(&mask(text), facts, &literal)
         .map_err(|d| fail(&d, "no date fact of this finding is that date".into()))?;
     let literal_claims: Vec<String> =
         claims(&dates(&literal, &[], "").map_or(literal.clone(), |d| d.0))

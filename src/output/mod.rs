@@ -71,6 +71,7 @@ pub fn write_all(
     stem: &str,
     rendered: &[(OutputFormat, String)],
 ) -> std::io::Result<Vec<PathBuf>> {
+    let _p = crate::profile::phase(|| "10 write files".into());
     std::fs::create_dir_all(dir)?;
     let mut staged = Vec::new();
     for (format, text) in rendered {

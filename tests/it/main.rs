@@ -3,6 +3,7 @@
 
 mod authoring;
 mod bad_input;
+mod cache;
 mod calendar;
 mod claims;
 mod daily;

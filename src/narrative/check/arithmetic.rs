@@ -40,19 +40,19 @@ struct Figure {
 
 static FIGURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?P<rough>roughly |about |just shy of |just over |almost |more than )?(?P<s>[+\-−])?(?P<n>\d[\d,]*(?:\.\d+)?)(?P<u>%| percentage points?\b| points?\b| basis points?\b| bp\b| times\b)",
+        r"(?P<rough>roughly |about |just shy of |just over |almost |more than )?(?P<s>[+\-−])?(?P<n>\d[\d,]*(?:\.\d+)?)(?P<u>%| percentage points?(?-u:\b)| points?(?-u:\b)| basis points?(?-u:\b)| bp(?-u:\b)| times(?-u:\b))",
     )
     .expect("a valid pattern")
 });
 
 static WORD_MULTIPLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\broughly (?P<w>twice|double|three times|four times)\b|\babout half\b")
+    Regex::new(r"(?-u:\b)roughly (?P<w>twice|double|three times|four times)(?-u:\b)|(?-u:\b)about half(?-u:\b)")
         .expect("a valid pattern")
 });
 
 static FROM_TO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\bfrom (?P<a>\d[\d,]*(?:\.\d+)?) to (?P<b>\d[\d,]*(?:\.\d+)?)\b[^.%]*?\((?P<p>[+\-−]?\d[\d,]*(?:\.\d+)?)%\)",
+        r"(?-u:\b)from (?P<a>\d[\d,]*(?:\.\d+)?) to (?P<b>\d[\d,]*(?:\.\d+)?)(?-u:\b)[^.%]*?\((?P<p>[+\-−]?\d[\d,]*(?:\.\d+)?)%\)",
     )
     .expect("a valid pattern")
 });

@@ -28,11 +28,11 @@ pub const MONTHS: [&str; 12] = [
 static DATES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     let m = MONTHS.join("|");
     [
-        format!(r"\b(?P<m>{m}) (?P<d>\d{{1,2}}), (?P<y>\d{{4}})\b"),
-        format!(r"\b(?P<d>\d{{1,2}}) (?P<m>{m}) (?P<y>\d{{4}})\b"),
-        format!(r"\b(?P<m>{m}) (?P<y>\d{{4}})\b"),
-        format!(r"\b(?P<m>{m}) (?P<d>\d{{1,2}})\b"),
-        format!(r"\b(?P<d>\d{{1,2}}) (?P<m>{m})\b"),
+        format!(r"(?-u:\b)(?P<m>{m}) (?P<d>\d{{1,2}}), (?P<y>\d{{4}})(?-u:\b)"),
+        format!(r"(?-u:\b)(?P<d>\d{{1,2}}) (?P<m>{m}) (?P<y>\d{{4}})(?-u:\b)"),
+        format!(r"(?-u:\b)(?P<m>{m}) (?P<y>\d{{4}})(?-u:\b)"),
+        format!(r"(?-u:\b)(?P<m>{m}) (?P<d>\d{{1,2}})(?-u:\b)"),
+        format!(r"(?-u:\b)(?P<d>\d{{1,2}}) (?P<m>{m})(?-u:\b)"),
     ]
     .iter()
     .map(|p| Regex::new(p).expect("date patterns are valid"))
@@ -79,7 +79,7 @@ pub(super) fn dates(text: &str, facts: &[Fact], literal: &str) -> Result<(String
 /// The first date in `text` (either locale's style, or ISO) that is after `day`.
 pub fn date_after(text: &str, day: NaiveDate) -> Option<String> {
     static ISO: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\b(\d{4})-(\d{2})-(\d{2})\b").expect("valid"));
+        LazyLock::new(|| Regex::new(r"(?-u:\b)(\d{4})-(\d{2})-(\d{2})(?-u:\b)").expect("valid"));
     for c in ISO.captures_iter(text) {
         let d = NaiveDate::parse_from_str(&c[0], "%Y-%m-%d").ok();
         if d.is_some_and(|d| d > day) {
