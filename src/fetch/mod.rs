@@ -121,11 +121,11 @@ pub fn run(config: &RunConfig, opts: &Options) -> Result<Vec<SourceReport>, Stri
         });
     }
     let mut http = Http::new();
-    let mut session = None;
+    let mut sessions = yahoo::Sessions::default();
     let mut reports = Vec::new();
     for source in wanted {
         let mut notes = Vec::new();
-        let result = one(source, config, opts, &mut http, &mut session, &mut notes);
+        let result = one(source, config, opts, &mut http, &mut sessions, &mut notes);
         reports.push(SourceReport {
             symbol: source.symbol.clone(),
             result,
@@ -140,7 +140,7 @@ fn one(
     config: &RunConfig,
     opts: &Options,
     http: &mut Http,
-    session: &mut Option<yahoo::Session>,
+    sessions: &mut yahoo::Sessions,
     notes: &mut Vec<String>,
 ) -> Result<Change, String> {
     let spec = source
@@ -187,7 +187,7 @@ fn one(
     let rows = match spec.provider {
         Provider::Yahoo => {
             let cookie_url = spec.cookie_url.as_deref().unwrap_or(yahoo::COOKIE_URL);
-            yahoo::chart(http, session, (&base, cookie_url), &id, from, opts.now)?
+            yahoo::chart(http, sessions, (&base, cookie_url), &id, from, opts.now)?
         }
         Provider::Fred => fred::graph(http, &base, &id, from)?,
         Provider::FredApi => {

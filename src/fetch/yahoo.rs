@@ -19,6 +19,11 @@ pub struct Session {
     crumb: String,
 }
 
+/// The handshakes of a run, by server: each made once; one that failed is not tried again
+/// for the other symbols (a run offline fails fast, naming the first reason).
+#[derive(Debug, Default)]
+pub struct Sessions(std::collections::HashMap<String, Result<Session, String>>);
+
 /// Gets a cookie from `cookie_url` and a crumb from `{base}/v1/test/getcrumb`.
 pub fn handshake(http: &mut Http, base: &str, cookie_url: &str) -> Result<Session, String> {
     let reply = http.get(cookie_url, &[], cookie_url)?;
@@ -48,7 +53,7 @@ pub fn handshake(http: &mut Http, base: &str, cookie_url: &str) -> Result<Sessio
 /// columns. A stale crumb (HTTP 401) is answered by one new handshake.
 pub fn chart(
     http: &mut Http,
-    session: &mut Option<Session>,
+    sessions: &mut Sessions,
     (base, cookie_url): (&str, &str),
     symbol: &str,
     from: NaiveDate,
@@ -60,10 +65,16 @@ pub fn chart(
         .and_utc()
         .timestamp();
     for attempt in 0..2 {
-        if session.is_none() {
-            *session = Some(handshake(http, base, cookie_url)?);
-        }
-        let s = session.as_ref().expect("just set");
+        let key = format!("{base} {cookie_url}");
+        let s = match sessions.0.get(&key) {
+            Some(Ok(s)) => s.clone(),
+            Some(Err(e)) => return Err(format!("{e} (the handshake failed earlier in this run)")),
+            None => {
+                let made = handshake(http, base, cookie_url);
+                sessions.0.insert(key.clone(), made.clone());
+                made?
+            }
+        };
         let url = format!(
             "{base}/v8/finance/chart/{}?period1={period1}&period2={}&interval=1d&events=div%7Csplit&includeAdjustedClose=true&crumb={}",
             encode(symbol),
@@ -72,7 +83,7 @@ pub fn chart(
         );
         let reply = http.get(&url, &[("Cookie", &s.cookie)], &url)?;
         if reply.status == 401 && attempt == 0 {
-            *session = None;
+            sessions.0.remove(&key);
             continue;
         }
         if reply.status != 200 {

@@ -486,3 +486,37 @@ fn daily_fetch_brings_the_missing_session_then_publishes_and_mails_it_once() {
     assert_eq!(http.requests("/v8/finance/chart").len(), charts);
     assert_eq!(mail.count(), before + 1, "still one message");
 }
+
+#[test]
+fn offline_every_source_fails_fast_and_is_named() {
+    let dir = scratch("fetch_offline");
+    cut(&shared(SPY), &dir.join("SPY.csv"), "2026-04-24");
+    cut(&shared(SPY), &dir.join("SPY2.csv"), "2026-04-24");
+    // A port nothing listens on.
+    let base = format!("http://127.0.0.1:{}", crate::daily::free_port());
+    let block = |sym: &str, file: &str| {
+        format!("  - symbol: {sym}\n    name: {sym}\n    file: {file}\n    format: yahoo\n    role: index\n    fetch: {{provider: yahoo, id: SPY, base_url: '{base}', cookie_url: '{base}/cookie'}}\n")
+    };
+    let text = format!(
+        "rules: {}\nsources:\n{}{}",
+        root().join("rules").display(),
+        block("SPY", "SPY.csv"),
+        block("SPY2", "SPY2.csv")
+    );
+    let config = dir.join("marketbrief.yaml");
+    std::fs::write(&config, text).unwrap();
+    let before = std::fs::read(dir.join("SPY.csv")).unwrap();
+    let (code, _, err) = fetch(&config, "2026-05-01T21:00:00Z", &[]);
+    assert_eq!(code, marketbrief::fetch::FETCH_EXIT, "{err}");
+    assert!(
+        err.contains("SPY: NOT UPDATED") && err.contains("connection failed"),
+        "{err}"
+    );
+    assert!(
+        err.contains("SPY2: NOT UPDATED")
+            && err.contains("the handshake failed earlier in this run"),
+        "{err}"
+    );
+    assert!(err.contains("could not update: SPY, SPY2"), "{err}");
+    assert_eq!(std::fs::read(dir.join("SPY.csv")).unwrap(), before);
+}
