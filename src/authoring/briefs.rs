@@ -82,15 +82,19 @@ fn write_into(
                             break;
                         }
                         let date = prepared.frame.calendar[row];
-                        let written = prepared.brief(AsOf::Date(date)).and_then(|brief| {
-                            let _p = crate::profile::phase(|| "10 write files".into());
-                            for f in formats {
-                                let path = dir.join(format!("brief-{date}.{}", f.extension()));
-                                std::fs::write(&path, brief.render(*f))
-                                    .map_err(|source| Error::Io { path, source })?;
-                            }
-                            Ok(brief)
-                        });
+                        let written =
+                            prepared
+                                .brief_in(AsOf::Date(date), formats)
+                                .and_then(|brief| {
+                                    let _p = crate::profile::phase(|| "10 write files".into());
+                                    for f in formats {
+                                        let path =
+                                            dir.join(format!("brief-{date}.{}", f.extension()));
+                                        std::fs::write(&path, brief.render(*f))
+                                            .map_err(|source| Error::Io { path, source })?;
+                                    }
+                                    Ok(brief)
+                                });
                         match written {
                             Ok(brief) => {
                                 for f in &brief.json.findings {

@@ -269,8 +269,20 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    /// The brief for `as_of`.
+    /// The brief for `as_of`, in every format.
     pub fn brief(&self, as_of: AsOf) -> Result<Brief, Error> {
+        let all = [
+            OutputFormat::Md,
+            OutputFormat::Html,
+            OutputFormat::Txt,
+            OutputFormat::Json,
+        ];
+        self.brief_in(as_of, &all)
+    }
+
+    /// The brief for `as_of`, rendered in `formats` only: without `txt` its text is empty,
+    /// and without `json` its JSON holds only the findings (what a backtest counts).
+    pub fn brief_in(&self, as_of: AsOf, formats: &[OutputFormat]) -> Result<Brief, Error> {
         let (config, frame, narrator) = (self.config, &self.frame, &self.narrator);
         let row = self.row(as_of)?;
         let asked = match as_of {
@@ -320,12 +332,16 @@ impl<'a> Prepared<'a> {
         };
         let html = narrator.render("page.html.tera", &page)?;
         let p = crate::profile::phase(|| "9b render txt".into());
-        let text = output::text::plain(&output::tidy_markdown(
-            &narrator.render("brief.txt.tera", &ctx)?,
-        ));
+        let text = match formats.contains(&OutputFormat::Txt) {
+            true => output::text::plain(&output::tidy_markdown(
+                &narrator.render("brief.txt.tera", &ctx)?,
+            )),
+            false => String::new(),
+        };
         drop(p);
         let _p = crate::profile::phase(|| "9c render json".into());
-        let json = provenance::json(self, &words, &ctx, asked, warnings);
+        let full = formats.contains(&OutputFormat::Json);
+        let json = provenance::json(self, &words, &ctx, asked, warnings, full);
         Ok(Brief {
             data_as_of,
             markdown: front + &body,

@@ -26,14 +26,66 @@ fn facts_of(f: &Finding) -> BTreeMap<String, JsonFact> {
         .collect()
 }
 
-/// The JSON of a brief for `asked`, whose words and table are `w`.
+/// The JSON of a brief for `asked`, whose words and table are `w`. Without `full`, only the
+/// findings, the dropped ones and the tally: what a backtest counts, without the sentences'
+/// evidence, the metrics' definitions and the sources.
 pub fn json(
     p: &Prepared,
     w: &Words,
     ctx: &BriefCtx,
     asked: NaiveDate,
     warnings: Vec<String>,
+    full: bool,
 ) -> JsonBrief {
+    let s = &w.selection;
+    let printed = &w.composed.printed;
+    let (sentences, metrics, sources) = match full {
+        true => evidence(p, w),
+        false => Default::default(),
+    };
+    JsonBrief {
+        as_of: asked.to_string(),
+        data_as_of: ctx.data_as_of.clone(),
+        headline: w.composed.headline.clone(),
+        findings: (s.kept.iter().enumerate())
+            .map(|(i, f)| JsonFinding {
+                rule: f.rule.id.clone(),
+                section: f.rule.section.clone(),
+                priority: f.rule.priority,
+                strength: f.strength,
+                // What the brief printed for it: its lead, body or caveat text.
+                text: (printed.iter())
+                    .find(|p| p.finding == i && matches!(p.part, "lead" | "body" | "caveat"))
+                    .map_or_else(|| w.texts[i].text.clone(), |p| p.text.clone()),
+                facts: f
+                    .facts
+                    .iter()
+                    .map(|(k, v)| (k.clone(), json_value(v)))
+                    .collect(),
+            })
+            .collect(),
+        dropped: s
+            .dropped
+            .iter()
+            .map(|(rule, why)| JsonDropped {
+                rule: rule.clone(),
+                why: why.clone(),
+            })
+            .collect(),
+        sentences,
+        metrics,
+        sources,
+        fact_check: w.tally,
+        warnings,
+    }
+}
+
+/// Every printed sentence with its evidence, the definitions of the metrics read, and the
+/// sources.
+fn evidence(
+    p: &Prepared,
+    w: &Words,
+) -> (Vec<JsonSentence>, BTreeMap<String, String>, Vec<JsonSource>) {
     let s = &w.selection;
     let sentence = |part, section: Option<String>, f: &Finding, text: &str| JsonSentence {
         part,
@@ -119,39 +171,5 @@ pub fn json(
                 .collect(),
         })
         .collect();
-    JsonBrief {
-        as_of: asked.to_string(),
-        data_as_of: ctx.data_as_of.clone(),
-        headline: w.composed.headline.clone(),
-        findings: (s.kept.iter().enumerate())
-            .map(|(i, f)| JsonFinding {
-                rule: f.rule.id.clone(),
-                section: f.rule.section.clone(),
-                priority: f.rule.priority,
-                strength: f.strength,
-                // What the brief printed for it: its lead, body or caveat text.
-                text: (printed.iter())
-                    .find(|p| p.finding == i && matches!(p.part, "lead" | "body" | "caveat"))
-                    .map_or_else(|| w.texts[i].text.clone(), |p| p.text.clone()),
-                facts: f
-                    .facts
-                    .iter()
-                    .map(|(k, v)| (k.clone(), json_value(v)))
-                    .collect(),
-            })
-            .collect(),
-        dropped: s
-            .dropped
-            .iter()
-            .map(|(rule, why)| JsonDropped {
-                rule: rule.clone(),
-                why: why.clone(),
-            })
-            .collect(),
-        sentences,
-        metrics,
-        sources,
-        fact_check: w.tally,
-        warnings,
-    }
+    (sentences, metrics, sources)
 }
