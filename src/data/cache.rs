@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use chrono::NaiveDate;
 
 use super::{Content, Members, Series};
-use crate::config::Source;
+use crate::config::{Format, Source};
 
 /// The environment variable that turns the cache off.
 pub const NO_CACHE_ENV: &str = "MARKETBRIEF_NO_CACHE";
@@ -33,8 +33,25 @@ fn off() -> bool {
     OFF.load(Ordering::Relaxed) || std::env::var_os(NO_CACHE_ENV).is_some()
 }
 
-/// What an entry must match: the reading settings and the file as it is now.
-fn key(source: &Source) -> Option<(PathBuf, Vec<u8>)> {
+/// A source's entry name and what the entry must match (the reading settings and the file as
+/// it is now). Made once per source and run: the file is read and hashed here, not again for
+/// each lookup.
+#[derive(Debug, Clone)]
+pub struct Key {
+    name: PathBuf,
+    text: Vec<u8>,
+}
+
+/// The key of `source` (one file), or None when the cache is off or the file unreadable.
+pub fn key(source: &Source) -> Option<Key> {
+    // Only daily series and member matrices are kept (other contents are cheap to read).
+    let kept = matches!(
+        source.format,
+        Format::Yahoo | Format::Fred | Format::Matrix | Format::Parquet
+    );
+    if off() || !kept {
+        return None;
+    }
     let [file] = source.files.as_slice() else {
         return None;
     };
@@ -64,10 +81,10 @@ fn key(source: &Source) -> Option<(PathBuf, Vec<u8>)> {
     let mut name = std::collections::hash_map::DefaultHasher::new();
     name.write(path.to_string_lossy().as_bytes());
     name.write(format!("{:?} {:?}", source.format, source.column).as_bytes());
-    Some((
-        PathBuf::from(format!("{:016x}.bin", name.finish())),
-        text.into_bytes(),
-    ))
+    Some(Key {
+        name: PathBuf::from(format!("{:016x}.bin", name.finish())),
+        text: text.into_bytes(),
+    })
 }
 
 /// The folder of entries for the run file at `run_file`.
@@ -76,15 +93,9 @@ pub fn folder(run_file: &Path) -> PathBuf {
 }
 
 /// A parsed source read back, with its reader's warnings and notes, if a valid entry exists.
-pub fn get(dir: &Path, source: &Source) -> Option<(Content, Vec<String>, Vec<String>)> {
-    if off() {
-        return None;
-    }
-    let (name, key) = key(source)?;
-    let bytes = std::fs::read(dir.join(name)).ok()?;
-    let mut r = Reader { b: &bytes, at: 0 };
-    (r.take(8)? == MAGIC).then_some(())?;
-    (r.bytes()? == key).then_some(())?;
+pub fn get(dir: &Path, key: &Key) -> Option<(Content, Vec<String>, Vec<String>)> {
+    let bytes = std::fs::read(dir.join(&key.name)).ok()?;
+    let mut r = Reader::after_header(&bytes, key)?;
     let warnings = r.strings()?;
     let notes = r.strings()?;
     let content = match r.u32()? {
@@ -98,11 +109,9 @@ pub fn get(dir: &Path, source: &Source) -> Option<(Content, Vec<String>, Vec<Str
         1 => {
             let dates = r.dates()?;
             let tickers = r.strings()?;
-            let mut closes = Vec::with_capacity(tickers.len());
-            for _ in &tickers {
-                let col = (0..dates.len()).map(|_| r.f64().map(|x| (!x.is_nan()).then_some(x)));
-                closes.push(col.collect::<Option<Vec<_>>>()?);
-            }
+            let closes = (tickers.iter())
+                .map(|_| r.column(dates.len()))
+                .collect::<Option<Vec<_>>>()?;
             Content::Members(Members {
                 dates,
                 tickers,
@@ -114,18 +123,10 @@ pub fn get(dir: &Path, source: &Source) -> Option<(Content, Vec<String>, Vec<Str
     (r.at == bytes.len()).then_some((content, warnings, notes))
 }
 
-/// Keeps a parsed daily series or member matrix; other contents are cheap to read again.
-/// A failure to write is no error: the next run reads the source.
-pub fn put(dir: &Path, source: &Source, content: &Content, warnings: &[String], notes: &[String]) {
-    if off() || !matches!(content, Content::Series(_) | Content::Members(_)) {
-        return;
-    }
-    let Some((name, key)) = key(source) else {
-        return;
-    };
-    let mut w = Vec::new();
-    w.extend_from_slice(MAGIC);
-    put_bytes(&mut w, &key);
+/// Keeps a parsed daily series or member matrix. A failure to write is no error: the next
+/// run reads the source.
+pub fn put(dir: &Path, key: &Key, content: &Content, warnings: &[String], notes: &[String]) {
+    let mut w = header(key);
     put_strings(&mut w, warnings);
     put_strings(&mut w, notes);
     match content {
@@ -140,59 +141,49 @@ pub fn put(dir: &Path, source: &Source, content: &Content, warnings: &[String], 
             w.extend_from_slice(&1u32.to_le_bytes());
             put_dates(&mut w, &m.dates);
             put_strings(&mut w, &m.tickers);
-            for col in &m.closes {
-                col.iter()
-                    .for_each(|v| w.extend_from_slice(&v.unwrap_or(f64::NAN).to_le_bytes()));
-            }
+            m.closes.iter().for_each(|col| put_column(&mut w, col));
         }
         _ => return,
     }
-    save(dir, &name, &w);
+    save(dir, &key.name, &w);
 }
 
 /// Columns computed from one source alone (breadth from a member matrix), under `what`
 /// (the measures asked for), if a valid entry exists.
-pub fn get_columns(dir: &Path, source: &Source, what: &str) -> Option<Vec<Vec<Option<f64>>>> {
-    if off() {
-        return None;
-    }
-    let (name, key) = key(source)?;
-    let bytes = std::fs::read(dir.join(columns_name(&name, what))).ok()?;
-    let mut r = Reader { b: &bytes, at: 0 };
-    (r.take(8)? == MAGIC).then_some(())?;
-    (r.bytes()? == key).then_some(())?;
+pub fn get_columns(dir: &Path, key: &Key, what: &str) -> Option<Vec<Vec<Option<f64>>>> {
+    let bytes = std::fs::read(dir.join(columns_name(&key.name, what))).ok()?;
+    let mut r = Reader::after_header(&bytes, key)?;
     (r.bytes()? == what.as_bytes()).then_some(())?;
     let (n, len) = (r.u32()? as usize, r.u32()? as usize);
     if n.saturating_mul(len).saturating_mul(8) > bytes.len() {
         return None;
     }
-    let columns = (0..n)
-        .map(|_| {
-            (0..len)
-                .map(|_| r.f64().map(|x| (!x.is_nan()).then_some(x)))
-                .collect()
-        })
-        .collect::<Option<Vec<Vec<_>>>>()?;
+    let columns = (0..n).map(|_| r.column(len)).collect::<Option<Vec<_>>>()?;
     (r.at == bytes.len()).then_some(columns)
 }
 
-/// Keeps columns computed from `source` alone, under `what`.
-pub fn put_columns(dir: &Path, source: &Source, what: &str, columns: &[Vec<Option<f64>>]) {
-    let Some((name, key)) = key(source).filter(|_| !off()) else {
-        return;
-    };
-    let mut w = Vec::new();
-    w.extend_from_slice(MAGIC);
-    put_bytes(&mut w, &key);
+/// Keeps columns computed from one source alone, under `what`.
+pub fn put_columns(dir: &Path, key: &Key, what: &str, columns: &[Vec<Option<f64>>]) {
+    let mut w = header(key);
     put_bytes(&mut w, what.as_bytes());
     let len = columns.first().map_or(0, Vec::len);
     w.extend_from_slice(&(columns.len() as u32).to_le_bytes());
     w.extend_from_slice(&(len as u32).to_le_bytes());
-    for col in columns {
-        col.iter()
-            .for_each(|v| w.extend_from_slice(&v.unwrap_or(f64::NAN).to_le_bytes()));
-    }
-    save(dir, &columns_name(&name, what), &w);
+    columns.iter().for_each(|col| put_column(&mut w, col));
+    save(dir, &columns_name(&key.name, what), &w);
+}
+
+/// An entry's start: the format's mark, then the key it was made for.
+fn header(key: &Key) -> Vec<u8> {
+    let mut w = MAGIC.to_vec();
+    put_bytes(&mut w, &key.text);
+    w
+}
+
+/// A column of numbers, a missing one written as NaN (readers never give NaN).
+fn put_column(w: &mut Vec<u8>, col: &[Option<f64>]) {
+    col.iter()
+        .for_each(|v| w.extend_from_slice(&v.unwrap_or(f64::NAN).to_le_bytes()));
 }
 
 fn columns_name(name: &Path, what: &str) -> PathBuf {
@@ -235,6 +226,16 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    /// A reader placed after the header, if the entry has the format's mark and `key`'s text.
+    fn after_header(b: &'a [u8], key: &Key) -> Option<Reader<'a>> {
+        let mut r = Reader { b, at: 0 };
+        (r.take(8)? == MAGIC && r.bytes()? == key.text).then_some(r)
+    }
+    fn column(&mut self, len: usize) -> Option<Vec<Option<f64>>> {
+        (0..len)
+            .map(|_| self.f64().map(|x| (!x.is_nan()).then_some(x)))
+            .collect()
+    }
     fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         let s = self.b.get(self.at..self.at.checked_add(n)?)?;
         self.at += n;

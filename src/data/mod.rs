@@ -209,6 +209,9 @@ pub struct Loaded {
     /// What its reader had to leave out, for the brief's note beside the source ("62 closes
     /// of zero or below (DEC) are read as missing").
     pub notes: Vec<String>,
+    /// Its key in the cache of parsed sources (None when the cache is off), for figures
+    /// computed from it alone.
+    pub cache_key: Option<cache::Key>,
 }
 
 impl Loaded {
@@ -253,7 +256,7 @@ impl Dataset {
         order.sort_by_key(|&i| std::cmp::Reverse(size(&config.sources[i])));
         let next = std::sync::atomic::AtomicUsize::new(0);
         let cache_dir = cache::folder(&config.path);
-        type Read = (usize, Result<Content, DataError>, Vec<String>, Vec<String>);
+        type Read = (usize, Cached);
         let workers = std::thread::available_parallelism().map_or(1, |p| p.get().min(n.max(1)));
         let mut read: Vec<Read> = std::thread::scope(|scope| {
             let handles: Vec<_> = (0..workers)
@@ -263,26 +266,7 @@ impl Dataset {
                         loop {
                             let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                             let Some(&i) = order.get(k) else { break };
-                            let (mut warnings, mut notes) = (Vec::new(), Vec::new());
-                            let s = &config.sources[i];
-                            let p = crate::profile::phase(|| {
-                                format!("3 data: {} ({:?})", s.symbol, s.format)
-                            });
-                            let content = match cache::get(&cache_dir, s) {
-                                Some((content, w, n)) => {
-                                    (warnings, notes) = (w, n);
-                                    Ok(content)
-                                }
-                                None => {
-                                    let content = read_source(s, &mut warnings, &mut notes);
-                                    if let Ok(c) = &content {
-                                        cache::put(&cache_dir, s, c, &warnings, &notes);
-                                    }
-                                    content
-                                }
-                            };
-                            drop(p);
-                            done.push((i, content, warnings, notes));
+                            done.push((i, read_cached(&config.sources[i], &cache_dir)));
                         }
                         done
                     })
@@ -296,11 +280,12 @@ impl Dataset {
         read.sort_by_key(|(i, ..)| *i);
         let mut sources = Vec::with_capacity(n);
         let mut warnings = Vec::new();
-        for (i, content, w, notes) in read {
+        for (i, (content, w, notes, cache_key)) in read {
             sources.push(Loaded {
                 source: config.sources[i].clone(),
                 content: content?,
                 notes,
+                cache_key,
             });
             warnings.extend(w);
         }
@@ -327,6 +312,30 @@ impl Dataset {
     pub fn get(&self, symbol: &str) -> Option<&Loaded> {
         self.sources.iter().find(|l| l.source.symbol == symbol)
     }
+}
+
+/// A source read (content, warnings, notes) with its cache key.
+type Cached = (
+    Result<Content, DataError>,
+    Vec<String>,
+    Vec<String>,
+    Option<cache::Key>,
+);
+
+/// Reads `source` from the cache in `dir` when a valid entry exists, else from its file,
+/// keeping what it read for the next run.
+fn read_cached(source: &Source, dir: &Path) -> Cached {
+    let _p = crate::profile::phase(|| format!("3 data: {} ({:?})", source.symbol, source.format));
+    let key = cache::key(source);
+    if let Some((content, warnings, notes)) = key.as_ref().and_then(|k| cache::get(dir, k)) {
+        return (Ok(content), warnings, notes, key);
+    }
+    let (mut warnings, mut notes) = (Vec::new(), Vec::new());
+    let content = read_source(source, &mut warnings, &mut notes);
+    if let (Ok(c), Some(k)) = (&content, &key) {
+        cache::put(dir, k, c, &warnings, &notes);
+    }
+    (content, warnings, notes, key)
 }
 
 pub(crate) fn read_source(

@@ -19,20 +19,20 @@ pub fn frame(
     symbol: &str,
     members: &Members,
     wanted: &BTreeSet<(Breadth, usize)>,
-    cache: Option<(&std::path::Path, &crate::config::Source)>,
+    cache: Option<(&std::path::Path, &crate::data::cache::Key)>,
 ) -> PolarsResult<LazyFrame> {
     let days: Vec<i32> = members.dates.iter().map(|d| to_days(*d)).collect();
     let wanted: Vec<(Breadth, usize)> = wanted.iter().copied().collect();
     let mut columns = vec![Column::new("date".into(), days)];
     // The same matrix and measures give the same columns: kept in the run's cache.
     let what = format!("breadth {wanted:?}");
-    let cached = cache.and_then(|(dir, s)| crate::data::cache::get_columns(dir, s, &what));
+    let cached = cache.and_then(|(dir, key)| crate::data::cache::get_columns(dir, key, &what));
     let values = match cached.filter(|c| c.len() == wanted.len()) {
         Some(values) => values,
         None => {
             let values = measures(members, &wanted);
-            if let Some((dir, s)) = cache {
-                crate::data::cache::put_columns(dir, s, &what, &values);
+            if let Some((dir, key)) = cache {
+                crate::data::cache::put_columns(dir, key, &what, &values);
             }
             values
         }

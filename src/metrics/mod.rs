@@ -262,11 +262,13 @@ pub fn compute(data: &Dataset, wanted: &BTreeSet<Metric>) -> Result<MetricFrame,
     // Breadth reads every member's whole history: one thread per members source.
     let mut member_sources = Vec::new();
     for (symbol, wanted) in members_needed {
-        match data.get(symbol).map(|l| &l.content) {
-            Some(Content::Members(m)) => {
-                let source = &data.get(symbol).expect("just read").source;
-                member_sources.push((symbol, m, wanted, source))
-            }
+        match data.get(symbol) {
+            Some(
+                loaded @ crate::data::Loaded {
+                    content: Content::Members(m),
+                    ..
+                },
+            ) => member_sources.push((symbol, m, wanted, loaded.cache_key.as_ref())),
             _ => {
                 let (b, n) = *wanted.first().expect("a measure was asked for");
                 let metric = Metric::Breadth(b, symbol.into(), n);
@@ -276,8 +278,8 @@ pub fn compute(data: &Dataset, wanted: &BTreeSet<Metric>) -> Result<MetricFrame,
     }
     let breadth_frames = std::thread::scope(|scope| {
         let handles: Vec<_> = (member_sources.iter())
-            .map(|(symbol, members, wanted, source)| {
-                let cache = data.cache_dir.as_deref().map(|d| (d, *source));
+            .map(|(symbol, members, wanted, key)| {
+                let cache = data.cache_dir.as_deref().zip(*key);
                 scope.spawn(move || {
                     let _p =
                         crate::profile::phase(|| format!("4 metrics: breadth {symbol} (thread)"));
@@ -384,6 +386,7 @@ pub(crate) mod tests {
                 source: config.sources[1].clone(),
                 content,
                 notes: vec![],
+                cache_key: None,
             }],
             warnings: vec![],
         }
