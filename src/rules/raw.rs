@@ -193,70 +193,10 @@ pub fn validate_file(
     skipped: &mut Vec<(String, String)>,
     ids: &mut Vec<(String, std::path::PathBuf, usize)>,
 ) {
-    let items: Vec<serde_norway::Value> = match serde_norway::from_str(text) {
-        Ok(r) => r,
-        Err(e) => {
-            let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-            problems.push(RuleProblem {
-                path: path.to_path_buf(),
-                line,
-                column,
-                message: e.to_string(),
-            });
-            return;
-        }
-    };
     let lines: Vec<&str> = text.lines().collect();
-    // Each rule on its own, so a misspelt key in one does not hide the problems of the others.
-    let starts: Vec<usize> = (lines.iter().enumerate())
-        .filter(|(_, l)| l.starts_with("- "))
-        .map(|(i, _)| i + 1)
-        .collect();
-    let mut raws = Vec::new();
-    if items.len() == starts.len() {
-        // Each `- ` item's text parsed alone (as the whole file would be, scalars and all),
-        // its problems' lines moved back to the file's.
-        for (k, start) in starts.iter().enumerate() {
-            let end = starts.get(k + 1).map_or(lines.len(), |n| n - 1);
-            let chunk = lines[start - 1..end].join("\n");
-            match serde_norway::from_str::<Vec<RawRule>>(&chunk) {
-                Ok(r) => raws.extend(r),
-                Err(e) => {
-                    // The chunk's own positions and list index mean nothing to the reader.
-                    let message = e.to_string();
-                    let message = message.strip_prefix(".[0]: ").unwrap_or(&message);
-                    let message = match message.rfind(" at line ") {
-                        Some(i) => message[..i].to_string(),
-                        None => message.to_string(),
-                    };
-                    let (line, column) = match e.location() {
-                        Some(l) => (start - 1 + l.line(), l.column()),
-                        None => locate(&lines, &starts, k, &message),
-                    };
-                    problems.push(RuleProblem {
-                        path: path.to_path_buf(),
-                        line,
-                        column,
-                        message,
-                    });
-                }
-            }
-        }
-    } else {
-        match serde_norway::from_str::<Vec<RawRule>>(text) {
-            Ok(r) => raws = r,
-            Err(e) => {
-                let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-                problems.push(RuleProblem {
-                    path: path.to_path_buf(),
-                    line,
-                    column,
-                    message: e.to_string(),
-                });
-                return;
-            }
-        }
-    }
+    let Some(raws) = parse_rules(path, text, &lines, problems) else {
+        return;
+    };
     // Rules are found in file order: each search starts below the previous rule's `id:`, so
     // a repeated id points at its own rule.
     let mut searched = 0;
@@ -338,20 +278,65 @@ struct Place<'a> {
     end: usize,
 }
 
-/// Where the `k`th rule's problem `message` points: the line of the key it names between
-/// backticks (an unknown or missing field), else the rule's first line.
-fn locate(lines: &[&str], starts: &[usize], k: usize, message: &str) -> (usize, usize) {
-    let start = starts.get(k).copied().unwrap_or(1);
-    let end = starts.get(k + 1).copied().unwrap_or(lines.len() + 1);
-    let key = message.split('`').nth(1).map(|k| format!("{k}:"));
-    let found = key.and_then(|key| {
-        (start..end).find_map(|n| {
-            let l = lines.get(n - 1)?;
-            let t = l.trim_start_matches("- ").trim_start();
-            t.starts_with(&key).then(|| (n, l.len() - t.len() + 1))
+/// The rules of a file, each `- ` item parsed alone (as the whole file would be, scalars and
+/// all), so a misspelt key in one does not hide the problems of the others; each problem's
+/// position is moved back to the file's. None when the file is no YAML list at all.
+fn parse_rules(
+    path: &Path,
+    text: &str,
+    lines: &[&str],
+    problems: &mut Vec<RuleProblem>,
+) -> Option<Vec<RawRule>> {
+    let mut problem = |(line, column): (usize, usize), message: String| {
+        problems.push(RuleProblem {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message,
         })
-    });
-    found.unwrap_or((start, 1))
+    };
+    let whole = |e: &serde_norway::Error| e.location().map_or((1, 1), |l| (l.line(), l.column()));
+    let items: Vec<serde_norway::Value> = match serde_norway::from_str(text) {
+        Ok(r) => r,
+        Err(e) => {
+            problem(whole(&e), e.to_string());
+            return None;
+        }
+    };
+    let starts: Vec<usize> = (lines.iter().enumerate())
+        .filter(|(_, l)| l.starts_with("- "))
+        .map(|(i, _)| i + 1)
+        .collect();
+    if items.len() != starts.len() {
+        // Items not each at the start of a line (a flow list): the file parsed whole.
+        return match serde_norway::from_str::<Vec<RawRule>>(text) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                problem(whole(&e), e.to_string());
+                None
+            }
+        };
+    }
+    let mut raws = Vec::new();
+    for (k, start) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).map_or(lines.len(), |n| n - 1);
+        match serde_norway::from_str::<Vec<RawRule>>(&lines[start - 1..end].join("\n")) {
+            Ok(r) => raws.extend(r),
+            Err(e) => {
+                // The chunk's own positions and list index mean nothing to the reader.
+                let message = e.to_string();
+                let message = message.strip_prefix(".[0]: ").unwrap_or(&message);
+                let message = message
+                    .rfind(" at line ")
+                    .map_or(message, |i| &message[..i]);
+                let at = e
+                    .location()
+                    .map_or((*start, 1), |l| (start - 1 + l.line(), l.column()));
+                problem(at, message.to_string());
+            }
+        }
+    }
+    Some(raws)
 }
 
 impl Place<'_> {
