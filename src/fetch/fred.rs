@@ -4,9 +4,8 @@
 
 use chrono::NaiveDate;
 
-use super::http::{encode, Http};
+use super::http::{encode, snippet, Http};
 use super::table::{Col, Row};
-use super::yahoo::snippet;
 
 /// Observations of `series` from `from` on, by the keyless CSV download.
 pub fn graph(
@@ -19,15 +18,8 @@ pub fn graph(
         "{base}/graph/fredgraph.csv?id={}&cosd={from}",
         encode(series)
     );
-    let reply = http.get(&url, &[], &url)?;
-    if reply.status != 200 {
-        return Err(format!(
-            "{url}: HTTP {} ({})",
-            reply.status,
-            snippet(&reply.body)
-        ));
-    }
-    parse_csv(&reply.body, series).map_err(|e| format!("{url}: {e}"))
+    let body = http.body(&url)?;
+    parse_csv(&body, series).map_err(|e| format!("{url}: {e}"))
 }
 
 /// Observations of `series` from `from` on, by the API, with the key in `key_env`.

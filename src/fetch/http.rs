@@ -88,6 +88,16 @@ impl Http {
         Err(format!("{shown}: {why}, {ATTEMPTS} times"))
     }
 
+    /// GETs `url`, which must answer 200; its body.
+    pub fn body(&mut self, url: &str) -> Result<String, String> {
+        let reply = self.get(url, &[], url)?;
+        if reply.status != 200 {
+            let status = reply.status;
+            return Err(format!("{url}: HTTP {status} ({})", snippet(&reply.body)));
+        }
+        Ok(reply.body)
+    }
+
     fn pause_for(&mut self, url: &str) {
         let host = host(url).to_string();
         if let Some(at) = self.last.get(&host) {
@@ -157,6 +167,17 @@ fn describe(e: ureq::Error) -> String {
 fn host(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     rest.split(['/', '?']).next().unwrap_or(rest)
+}
+
+/// The start of a body, for messages.
+pub fn snippet(body: &str) -> String {
+    let s: String = body.chars().take(80).collect();
+    let s = s.replace(['\n', '\r'], " ");
+    if body.chars().count() > 80 {
+        format!("{s}...")
+    } else {
+        s
+    }
 }
 
 /// `s` with the characters a query value cannot hold percent-encoded.

@@ -6,23 +6,10 @@ use std::path::{Path, PathBuf};
 
 use super::http::{encode, Http};
 use super::table::replace_file;
-use super::yahoo::snippet;
 use super::{Change, Options};
 use crate::config::fetch::Fetch;
 use crate::config::Source;
 use crate::data::{read_source, Content};
-
-fn download(http: &mut Http, url: &str) -> Result<String, String> {
-    let reply = http.get(url, &[], url)?;
-    if reply.status != 200 {
-        return Err(format!(
-            "{url}: HTTP {} ({})",
-            reply.status,
-            snippet(&reply.body)
-        ));
-    }
-    Ok(reply.body)
-}
 
 fn url_of(spec: &Fetch, query: Option<String>) -> String {
     let url = spec.url.clone().unwrap_or_default();
@@ -66,7 +53,7 @@ pub fn holdings(
             what: format!("for the holdings at {url}"),
         });
     }
-    let body = download(http, &url)?;
+    let body = http.body(&url)?;
     let first = &source.files[0];
     let temp = temp_beside(first, &body)?;
     let mut probe = source.clone();
@@ -118,7 +105,7 @@ pub fn whole_file(
             what: format!("for {url}"),
         });
     }
-    let body = download(http, &url)?;
+    let body = http.body(&url)?;
     let file = &source.files[0];
     let temp = temp_beside(file, &body)?;
     let checked = compare(

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, NaiveDate};
 use serde_json::Value;
 
-use super::http::{encode, Http};
+use super::http::{encode, snippet, Http};
 use super::table::{Col, Row};
 use crate::calendar::to_new_york;
 
@@ -219,17 +219,6 @@ fn rows(
         out.push(Row { date, cells });
     }
     Ok(out)
-}
-
-/// The start of a body, for messages.
-pub fn snippet(body: &str) -> String {
-    let s: String = body.chars().take(80).collect();
-    let s = s.replace(['\n', '\r'], " ");
-    if body.chars().count() > 80 {
-        format!("{s}...")
-    } else {
-        s
-    }
 }
 
 #[cfg(test)]
