@@ -159,8 +159,7 @@ fn run_at(now: &str, args: &[&str]) -> (i32, String, String) {
         .env(NOW_ENV, now)
         .output()
         .unwrap();
-    let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    (o.status.code().unwrap_or(-1), s(&o.stdout), s(&o.stderr))
+    crate::support::outcome(&o)
 }
 
 #[test]

@@ -30,13 +30,7 @@ fn daily(config: &Path, args: &[&str]) -> (i32, String, String) {
     let mut all = vec!["daily", "--config", config.to_str().unwrap()];
     all.extend_from_slice(args);
     let o = run(&all);
-    let err = String::from_utf8_lossy(&o.stderr).into_owned();
-    assert!(!err.contains("panicked"), "{err}");
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        err,
-    )
+    crate::support::outcome(&o)
 }
 
 pub const LAST: &str = "2025-06-27"; // the demo data's last close

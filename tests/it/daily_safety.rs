@@ -99,13 +99,7 @@ fn daily(config: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String, St
         .envs(env.iter().copied())
         .output()
         .unwrap();
-    let err = String::from_utf8_lossy(&o.stderr).into_owned();
-    assert!(!err.contains("panicked"), "{err}");
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        err,
-    )
+    crate::support::outcome(&o)
 }
 
 /// Starts `daily` paused at `step` and kills it there; returns once it is dead.

@@ -80,13 +80,7 @@ fn fetch(config: &Path, now: &str, args: &[&str]) -> (i32, String, String) {
         .env(marketbrief::calendar::NOW_ENV, now)
         .output()
         .unwrap();
-    let err = String::from_utf8_lossy(&o.stderr).into_owned();
-    assert!(!err.contains("panicked"), "{err}");
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        err,
-    )
+    crate::support::outcome(&o)
 }
 
 fn read(p: &Path) -> String {
@@ -442,8 +436,7 @@ fn daily_fetch_brings_the_missing_session_then_publishes_and_mails_it_once() {
             .env_remove("MARKETBRIEF_SMTP_PASSWORD")
             .output()
             .unwrap();
-        let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-        (o.status.code().unwrap_or(-1), s(&o.stdout), s(&o.stderr))
+        crate::support::outcome(&o)
     };
     // Without fetching, the run would refuse the stale data; with it, it fetches the session.
     let before = mail.count();

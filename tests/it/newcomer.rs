@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::daily::{daily_demo, LAST};
-use crate::support::{root, run, scratch};
+use crate::support::{outcome, root, run, scratch};
 
 /// The real run file copied into `dir`, its data paths absolute, its rules `dir/rules`.
 fn real_copy(dir: &Path) -> PathBuf {
@@ -19,11 +19,6 @@ fn real_copy(dir: &Path) -> PathBuf {
     let path = dir.join("marketbrief.yaml");
     std::fs::write(&path, text).unwrap();
     path
-}
-
-fn text(o: &std::process::Output) -> (i32, String, String) {
-    let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    (o.status.code().unwrap_or(-1), s(&o.stdout), s(&o.stderr))
 }
 
 #[test]
@@ -51,9 +46,9 @@ fn the_readmes_sample_rule_checks_clean_and_passes_its_tests() {
     let config = real_copy(&dir);
     std::fs::write(dir.join("rules/sample.yaml"), sample).unwrap();
     let c = config.to_str().unwrap();
-    let (code, out, err) = text(&run(&["check", "--config", c]));
+    let (code, out, err) = outcome(&run(&["check", "--config", c]));
     assert_eq!(code, 0, "{out}{err}");
-    let (code, out, err) = text(&run(&[
+    let (code, out, err) = outcome(&run(&[
         "test",
         "--config",
         c,
@@ -65,7 +60,7 @@ fn the_readmes_sample_rule_checks_clean_and_passes_its_tests() {
     // The keys the sample shows in a comment are refused where they do not belong.
     let bad = sample.replace("  expect:", "  applies_to: [breadth]\n  expect:");
     std::fs::write(dir.join("rules/sample.yaml"), bad).unwrap();
-    let (code, _, err) = text(&run(&["check", "--config", c]));
+    let (code, _, err) = outcome(&run(&["check", "--config", c]));
     assert_eq!(code, 3);
     assert!(err.contains("applies_to is for caveats"), "{err}");
 }
@@ -84,7 +79,7 @@ fn check_reports_every_problem_across_files_an_unknown_key_among_them() {
         "- id: bad_section\n  section: leadership\n  priority: 5\n  when: return(large_caps, 21d) > 2\n  says: \"Up.\"\n",
     )
     .unwrap();
-    let (code, _, err) = text(&run(&["check", "--config", config.to_str().unwrap()]));
+    let (code, _, err) = outcome(&run(&["check", "--config", config.to_str().unwrap()]));
     assert_eq!(code, 3, "{err}");
     assert!(
         err.contains("rules/a.yaml:4:3: unknown field `descripton`"),
@@ -105,17 +100,17 @@ fn check_reports_every_problem_across_files_an_unknown_key_among_them() {
 
 #[test]
 fn exit_codes_and_help_say_what_the_readme_says() {
-    let (code, _, err) = text(&run(&["generate", "--config", "no/such/marketbrief.yaml"]));
+    let (code, _, err) = outcome(&run(&["generate", "--config", "no/such/marketbrief.yaml"]));
     assert_eq!(code, 1, "a missing run file is an I/O error: {err}");
-    let (_, help, _) = text(&run(&["generate", "--help"]));
+    let (_, help, _) = outcome(&run(&["generate", "--help"]));
     assert!(help.contains("md, html, json, txt"), "{help}");
     assert!(help.contains("outputs.dir"), "{help}");
-    let (_, help, _) = text(&run(&["daily", "--help"]));
+    let (_, help, _) = outcome(&run(&["daily", "--help"]));
     assert!(
         help.contains("--fetch") && help.contains("latest"),
         "{help}"
     );
-    let (code, _, err) = text(&run(&[
+    let (code, _, err) = outcome(&run(&[
         "daily",
         "--config",
         "examples/demo/marketbrief.yaml",
@@ -135,7 +130,7 @@ fn daily_in_en_gb_labels_its_charts_in_british_dates() {
         .unwrap()
         .replace("locale: en-US", "locale: en-GB");
     std::fs::write(&config, text0).unwrap();
-    let (code, out, err) = text(&run(&[
+    let (code, out, err) = outcome(&run(&[
         "daily",
         "--config",
         config.to_str().unwrap(),
@@ -174,7 +169,7 @@ fn a_partial_override_reaches_the_email_and_dry_runs_say_what_they_would_not_sen
     )
     .unwrap();
     let c = config.to_str().unwrap();
-    let (code, out, err) = text(&run(&[
+    let (code, out, err) = outcome(&run(&[
         "daily",
         "--config",
         c,
@@ -188,7 +183,7 @@ fn a_partial_override_reaches_the_email_and_dry_runs_say_what_they_would_not_sen
         "{out}"
     );
     assert!(!out.contains("and mail"), "{out}");
-    let (code, _, err) = text(&run(&["daily", "--config", c, "--as-of", LAST]));
+    let (code, _, err) = outcome(&run(&["daily", "--config", c, "--as-of", LAST]));
     assert_eq!(code, 0, "{err}");
     let folder = dir.join("out").join(LAST);
     let email = std::fs::read_to_string(folder.join(format!("email-{LAST}.html"))).unwrap();

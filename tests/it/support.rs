@@ -16,6 +16,14 @@ pub fn run(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
+/// A finished run's exit code, stdout and stderr, once it is known not to have panicked.
+pub fn outcome(o: &Output) -> (i32, String, String) {
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(!err.contains("panicked"), "{err}");
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    (o.status.code().unwrap_or(-1), out, err)
+}
+
 /// A fresh empty folder under the target directory, named after the test.
 pub fn scratch(name: &str) -> PathBuf {
     let dir = root().join("target").join("it-scratch").join(name);
