@@ -3,10 +3,10 @@
 //! `.ci/run` installs), a refused connection leaving the brief marked as not sent, and the
 //! charts' figures against the metric columns.
 
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::NaiveDate;
 use marketbrief::brief::Prepared;
@@ -149,16 +149,7 @@ fn smtp_server(dir: &Path, port: u16) -> Option<SmtpServer> {
 
 /// aiosmtpd with handler class `class` (its module found in `dir`) and its arguments.
 fn smtp_server_with(dir: &Path, port: u16, class: &str, args: &[&str]) -> Option<SmtpServer> {
-    let ok = Command::new("python3")
-        .args(["-c", "import aiosmtpd"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "aiosmtpd is missing under CI (.ci/run installs it)"
-        );
+    if !crate::support::aiosmtpd_present() {
         return None;
     }
     let maildir = dir.join("maildir");
@@ -176,14 +167,7 @@ fn smtp_server_with(dir: &Path, port: u16, class: &str, args: &[&str]) -> Option
         .spawn()
         .unwrap();
     let server = SmtpServer { child, maildir };
-    let start = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "aiosmtpd did not start"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    crate::support::wait_for_port(port, "aiosmtpd");
     Some(server)
 }
 

@@ -5,7 +5,6 @@
 //! reported without the password.
 
 use std::io::{BufRead, BufReader};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -35,16 +34,7 @@ impl Server {
 
 /// Starts the server with `args`, or None outside CI when aiosmtpd is missing.
 pub fn server(dir: &Path, port: u16, args: &[&str]) -> Option<Server> {
-    let ok = Command::new("python3")
-        .args(["-c", "import aiosmtpd"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "aiosmtpd is missing under CI"
-        );
+    if !crate::support::aiosmtpd_present() {
         return None;
     }
     let maildir = dir.join(format!("maildir-{port}"));
@@ -63,14 +53,7 @@ pub fn server(dir: &Path, port: u16, args: &[&str]) -> Option<Server> {
         .spawn()
         .unwrap();
     let server = Server { child, maildir };
-    let start = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "the server did not start"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    crate::support::wait_for_port(port, "the SMTP test server");
     Some(server)
 }
 

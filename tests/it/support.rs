@@ -24,6 +24,33 @@ pub fn outcome(o: &Output) -> (i32, String, String) {
     (o.status.code().unwrap_or(-1), out, err)
 }
 
+/// Whether Python's aiosmtpd is here for the SMTP tests; under CI it must be (.ci/run
+/// installs it), elsewhere those tests are skipped.
+pub fn aiosmtpd_present() -> bool {
+    let ok = Command::new("python3")
+        .args(["-c", "import aiosmtpd"])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        ok || std::env::var_os("CI").is_none(),
+        "aiosmtpd is missing under CI (.ci/run installs it)"
+    );
+    ok
+}
+
+/// Waits (at most 20 s) until a server of the test listens on loopback `port`.
+pub fn wait_for_port(port: u16, what: &str) {
+    let start = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "{what} did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
 /// A fresh empty folder under the target directory, named after the test.
 pub fn scratch(name: &str) -> PathBuf {
     let dir = root().join("target").join("it-scratch").join(name);
