@@ -8,6 +8,7 @@
 pub mod authoring;
 pub mod brief;
 pub mod calendar;
+pub mod chart;
 pub mod cli;
 pub mod config;
 pub mod daily;

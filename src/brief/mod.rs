@@ -122,6 +122,9 @@ pub struct Brief {
     pub json: JsonBrief,
     /// What the templates were given: for other renderings (the email).
     pub ctx: BriefCtx,
+    /// The charts, drawn as SVG: inline in the HTML; linked from the Markdown when it is
+    /// written to a folder ([`Brief::markdown_with_charts`]).
+    pub charts: Vec<crate::chart::Figure>,
 }
 
 /// Everything a run computes once, whatever the date: the data, every metric and every rule
@@ -148,12 +151,27 @@ pub struct Prepared<'a> {
     pub frame: MetricFrame,
     /// One boolean column per rule: on which dates it holds.
     pub held: DataFrame,
+    /// Whether briefs draw their charts (a backtest writing thousands of briefs does not).
+    pub draw_charts: bool,
 }
 
 impl Brief {
     /// Reads the run file's data and rules and writes the brief for `as_of`.
     pub fn generate(config: &RunConfig, as_of: AsOf) -> Result<Brief, Error> {
         Prepared::new(config)?.brief(as_of)
+    }
+
+    /// The Markdown with a "Charts" section linking each chart as the file
+    /// [`crate::chart::file_name`] names beside it (written by the caller).
+    pub fn markdown_with_charts(&self, stem: &str) -> String {
+        match self.charts.is_empty() {
+            true => self.markdown.clone(),
+            false => format!(
+                "{}\n{}\n",
+                self.markdown.trim_end(),
+                crate::chart::markdown(&self.charts, stem)
+            ),
+        }
     }
 
     /// The brief in one format.
@@ -238,6 +256,7 @@ impl<'a> Prepared<'a> {
             spans,
             frame,
             held,
+            draw_charts: true,
         })
     }
 
@@ -324,10 +343,27 @@ impl<'a> Prepared<'a> {
         tags.extend(c.sections.iter().map(|s| s.key.clone()));
         let summary = c.takeaways.first().unwrap_or(&ctx.headline).clone();
         let front = output::front_matter(&ctx.headline, &ctx.data_as_of, &tags, &summary);
+        let draw = self.draw_charts
+            && (formats.contains(&OutputFormat::Html) || formats.contains(&OutputFormat::Md));
+        let charts = match draw {
+            true => {
+                let _p = crate::profile::phase(|| "9a draw charts".into());
+                let headline = (c.printed.iter())
+                    .find(|p| p.part == "headline")
+                    .map(|p| words.selection.kept[p.finding].rule.id.as_str());
+                crate::chart::figures(self, config, headline, data_as_of).map_err(|e| {
+                    Error::Io {
+                        path: "charts".into(),
+                        source: std::io::Error::other(e),
+                    }
+                })?
+            }
+            false => Vec::new(),
+        };
         let page = PageCtx {
             lang: config.locale.tag(),
             headline: output::unescape_markdown(&ctx.headline),
-            body: output::markdown_to_html(&body),
+            body: output::markdown_to_html(&body) + &crate::chart::html(&charts),
             disclaimer: ctx.disclaimer.clone(),
         };
         let html = narrator.render("page.html.tera", &page)?;
@@ -349,6 +385,7 @@ impl<'a> Prepared<'a> {
             text,
             json,
             ctx,
+            charts,
         })
     }
 

@@ -50,7 +50,9 @@ pub fn held_days(
     rule: &str,
 ) -> Result<(), Failure> {
     let config = load(config)?;
-    let prepared = Prepared::new(&config)?;
+    let mut prepared = Prepared::new(&config)?;
+    // Explanations, tests and backtests read findings and texts, never the charts.
+    prepared.draw_charts = false;
     known_rule(&prepared, &config, Some(rule))?;
     let rows = bt::span(&prepared, from, to)?;
     let mut out = String::new();
@@ -89,7 +91,9 @@ pub fn explain(
     format: &str,
 ) -> Result<(), Failure> {
     let config = load(config)?;
-    let prepared = Prepared::new(&config)?;
+    let mut prepared = Prepared::new(&config)?;
+    // Explanations, tests and backtests read findings and texts, never the charts.
+    prepared.draw_charts = false;
     known_rule(&prepared, &config, rule)?;
     let explanation = ex::explain(&prepared, as_of, rule)?;
     match format {
@@ -106,7 +110,9 @@ pub fn explain(
 /// `test`: the rules' `expect:` dates; exit 5 if any fails.
 pub fn test(config: &Path, rule: Option<&str>) -> Result<(), Failure> {
     let config = load(config)?;
-    let prepared = Prepared::new(&config)?;
+    let mut prepared = Prepared::new(&config)?;
+    // Explanations, tests and backtests read findings and texts, never the charts.
+    prepared.draw_charts = false;
     known_rule(&prepared, &config, rule)?;
     let cases = ruletest::run(&prepared, rule);
     let untested: Vec<String> = (prepared.rules.rules.iter())
@@ -148,7 +154,9 @@ pub fn backtest(
         }
     }
     let config = load(config)?;
-    let prepared = Prepared::new(&config)?;
+    let mut prepared = Prepared::new(&config)?;
+    // Explanations, tests and backtests read findings and texts, never the charts.
+    prepared.draw_charts = false;
     let rows = bt::span(&prepared, from, to)?;
     let mut result = bt::stats(&prepared, rows.clone());
     if let Some(dir) = write_briefs {

@@ -223,12 +223,26 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 (Some(_), _) => format,
             };
             let brief = Brief::generate(&config, as_of)?;
-            let rendered: Vec<(OutputFormat, String)> =
-                formats.iter().map(|f| (*f, brief.render(*f))).collect();
+            let stem = format!("brief-{}", brief.data_as_of);
             match out {
                 Some(dir) => {
-                    let stem = format!("brief-{}", brief.data_as_of);
-                    let written = crate::output::write_all(&dir, &stem, &rendered)
+                    // In a folder the Markdown links its charts, written beside it as SVG.
+                    let mut files: Vec<(String, String)> = (formats.iter())
+                        .map(|f| {
+                            let text = match f {
+                                OutputFormat::Md => brief.markdown_with_charts(&stem),
+                                _ => brief.render(*f),
+                            };
+                            (format!("{stem}.{}", f.extension()), text)
+                        })
+                        .collect();
+                    if formats.contains(&OutputFormat::Md) {
+                        files.extend(
+                            (brief.charts.iter())
+                                .map(|c| (crate::chart::file_name(&stem, c), c.svg.clone())),
+                        );
+                    }
+                    let written = crate::output::write_all(&dir, &files)
                         .map_err(|e| io_failure(format!("writing to {}", dir.display()), e))?;
                     for p in written {
                         eprintln!("wrote {}", p.display());
@@ -237,7 +251,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 None => {
                     let mut stdout = std::io::stdout().lock();
                     stdout
-                        .write_all(rendered[0].1.as_bytes())
+                        .write_all(brief.render(formats[0]).as_bytes())
                         .map_err(|e| io_failure("writing to stdout".into(), e))?;
                 }
             }

@@ -2,9 +2,7 @@
 //! a dated folder whole or not at all (md, html, txt, json, the email as `.eml`, and charts),
 //! keeps a record so that a date is published and sent once, and sends over SMTP.
 
-pub mod chart;
 mod email;
-pub mod figures;
 pub mod lock;
 pub mod record;
 mod send;
@@ -240,7 +238,9 @@ pub fn run(config: &RunConfig, opts: &Options) -> Result<Outcome, DailyError> {
         false => (None, Vec::new()),
     };
     let config = fetched.as_ref().unwrap_or(config);
-    let prepared = Prepared::new(config)?;
+    let mut prepared = Prepared::new(config)?;
+    // The dated folder draws its charts itself, as PNG for the email and SVG beside the page.
+    prepared.draw_charts = false;
     // Freshness is judged only now, after fetching was tried.
     let reference = opts.as_of.unwrap_or(config.calendar.last_closed(opts.now));
     let asked = match (opts.as_of, prepared.frame.calendar.last()) {
@@ -456,13 +456,14 @@ fn build(
             .resolve(sym)
             .map_or(sym.to_string(), |s| s.name.clone())
     };
-    let relative = figures::pair(prepared, config, headline_rule.as_deref()).and_then(|(a, b)| {
-        let names = (&name_of(&a)[..], &name_of(&b)[..]);
-        figures::relative(prepared, names, (&a, &b), date, config.locale)
-    });
-    let returns = figures::returns(prepared, config, date);
-    let charts =
-        chart::write(staging, relative.as_ref(), returns.as_ref()).map_err(DailyError::Publish)?;
+    let relative = crate::chart::figures::pair(prepared, config, headline_rule.as_deref())
+        .and_then(|(a, b)| {
+            let names = (&name_of(&a)[..], &name_of(&b)[..]);
+            crate::chart::figures::relative(prepared, names, (&a, &b), date, config.locale)
+        });
+    let returns = crate::chart::figures::returns(prepared, config, date);
+    let charts = crate::chart::draw::write(staging, relative.as_ref(), returns.as_ref())
+        .map_err(DailyError::Publish)?;
     let pngs: Vec<email::ChartRef> = (charts.iter())
         .filter(|f| f.ends_with(".png"))
         .map(|f| email::ChartRef {

@@ -11,8 +11,7 @@ pub mod text;
 
 use std::path::{Path, PathBuf};
 
-use crate::config::OutputFormat;
-pub use escape::{escape_markdown, unescape_markdown};
+pub use escape::{escape_html, escape_markdown, unescape_markdown};
 pub use json::{json_value, JsonBrief};
 
 /// Front matter that static-site and newsletter tools read: title, date, tags, summary.
@@ -64,19 +63,15 @@ pub fn markdown_to_html(md: &str) -> String {
     html
 }
 
-/// Writes each rendered format as `<stem>.<ext>` in `dir`, all or nothing as far as the file
-/// system allows: every file is written under a temporary name first, then all are renamed.
-pub fn write_all(
-    dir: &Path,
-    stem: &str,
-    rendered: &[(OutputFormat, String)],
-) -> std::io::Result<Vec<PathBuf>> {
+/// Writes each `(file name, contents)` in `dir`, all or nothing as far as the file system
+/// allows: every file is written under a temporary name first, then all are renamed.
+pub fn write_all(dir: &Path, files: &[(String, String)]) -> std::io::Result<Vec<PathBuf>> {
     let _p = crate::profile::phase(|| "10 write files".into());
     std::fs::create_dir_all(dir)?;
     let mut staged = Vec::new();
-    for (format, text) in rendered {
-        let final_path = dir.join(format!("{stem}.{}", format.extension()));
-        let tmp = dir.join(format!(".{stem}.{}.tmp", format.extension()));
+    for (name, text) in files {
+        let final_path = dir.join(name);
+        let tmp = dir.join(format!(".{name}.tmp"));
         if let Err(e) = std::fs::write(&tmp, text) {
             for (t, _) in &staged {
                 let _ = std::fs::remove_file(t);

@@ -297,7 +297,7 @@ fn the_relative_chart_marks_the_move_start_the_brief_uses() {
     let config = RunConfig::load(&root().join("examples/demo/marketbrief.yaml")).unwrap();
     let prepared = Prepared::new(&config).unwrap();
     let date = NaiveDate::from_ymd_opt(2025, 6, 27).unwrap();
-    let chart = marketbrief::daily::figures::relative(
+    let chart = marketbrief::chart::figures::relative(
         &prepared,
         ("a", "b"),
         ("SML", "LRG"),
@@ -311,7 +311,7 @@ fn the_relative_chart_marks_the_move_start_the_brief_uses() {
         .value(&Metric::MoveStart("SML".into(), "LRG".into(), 63), row);
     assert_eq!(start, chart.start.map(Value::Date));
     // The returns chart reads the same figures as the metrics.
-    let returns = marketbrief::daily::figures::returns(&prepared, &config, date).unwrap();
+    let returns = marketbrief::chart::figures::returns(&prepared, &config, date).unwrap();
     for (i, sym) in config.compare.iter().enumerate() {
         for (k, w) in [
             Window::Days(1),

@@ -39,7 +39,36 @@ fn stdout_gets_the_markdown_without_out() {
     let md = String::from_utf8(o.stdout).unwrap();
     let golden = std::fs::read_to_string(root().join("examples/demo/expected/brief-2025-06-27.md"))
         .unwrap_or_default();
-    assert_eq!(md, golden);
+    // On stdout nothing is written beside the Markdown, so it links no charts.
+    let (without_charts, charts) = golden.split_once("\n## Charts\n").unwrap();
+    assert!(
+        charts.contains("](brief-2025-06-27-relative.svg)"),
+        "{charts}"
+    );
+    assert_eq!(md, without_charts);
+}
+
+#[test]
+fn the_html_carries_both_charts_inline_and_the_markdown_links_them_beside_it() {
+    let out = scratch("charts");
+    let config = root().join("examples/demo/marketbrief.yaml");
+    let (code, stderr) = crate::support::generate_into(&config, &out);
+    assert_eq!(code, 0, "{stderr}");
+    let html = std::fs::read_to_string(out.join("brief-2025-06-27.html")).unwrap();
+    assert_eq!(html.matches("<svg").count(), 2, "two inline charts");
+    assert!(!html.contains("<img"), "nothing is loaded from elsewhere");
+    let md = std::fs::read_to_string(out.join("brief-2025-06-27.md")).unwrap();
+    for key in ["relative", "returns"] {
+        let file = format!("brief-2025-06-27-{key}.svg");
+        assert!(md.contains(&format!("]({file})")), "{md}");
+        let svg = std::fs::read_to_string(out.join(&file)).unwrap();
+        assert!(svg.starts_with("<svg"), "{file}");
+        // The file is the drawing the page shows.
+        assert!(
+            html.contains(svg.trim()),
+            "{file} differs from the inline chart"
+        );
+    }
 }
 
 #[test]

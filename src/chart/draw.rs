@@ -1,4 +1,4 @@
-//! The email's charts, drawn with plotters: the relative performance of the pair the headline
+//! The brief's charts, drawn with plotters: the relative performance of the pair the headline
 //! compares, with the start of the current move marked, and the compared indexes' returns over
 //! several windows. Each is written as PNG (for email) and SVG (beside the Markdown and in the
 //! page). Text uses the DejaVu Sans font shipped in `assets/fonts`, so nothing depends on the
@@ -185,6 +185,29 @@ impl Chart for Returns {
     }
 }
 
+/// `chart` as SVG text.
+fn svg_of<C: Chart>(chart: &C) -> Result<String, String> {
+    font();
+    let mut text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut text, SIZE).into_drawing_area();
+        chart
+            .draw(&root)
+            .map_err(|e| format!("drawing {}: {e}", C::STEM))?;
+    }
+    Ok(text)
+}
+
+/// The relative chart as SVG text.
+pub fn relative_svg(chart: &Relative) -> Result<String, String> {
+    svg_of(chart)
+}
+
+/// The returns chart as SVG text.
+pub fn returns_svg(chart: &Returns) -> Result<String, String> {
+    svg_of(chart)
+}
+
 /// Writes `chart` as `<stem>.png` and `<stem>.svg` in `dir`; returns the file names.
 fn write_one<C: Chart>(dir: &Path, chart: &C) -> Result<[String; 2], String> {
     let fail = |e: String| format!("drawing {}: {e}", C::STEM);
@@ -194,11 +217,7 @@ fn write_one<C: Chart>(dir: &Path, chart: &C) -> Result<[String; 2], String> {
         let root = BitMapBackend::new(&png_path, SIZE).into_drawing_area();
         chart.draw(&root).map_err(|e| fail(e.to_string()))?;
     }
-    let mut text = String::new();
-    {
-        let root = SVGBackend::with_string(&mut text, SIZE).into_drawing_area();
-        chart.draw(&root).map_err(|e| fail(e.to_string()))?;
-    }
+    let text = svg_of(chart)?;
     let svg = format!("{}.svg", C::STEM);
     std::fs::write(dir.join(&svg), text).map_err(|e| fail(e.to_string()))?;
     Ok([png, svg])

@@ -4,7 +4,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::chart::{Relative, Returns};
+use super::draw::{Relative, Returns};
 use crate::brief::Prepared;
 use crate::config::{Locale, RunConfig};
 use crate::data::{Content, Series};
