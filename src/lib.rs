@@ -21,5 +21,6 @@ pub mod output;
 pub mod profile;
 pub mod rules;
 pub mod select;
+pub mod verify;
 
 pub use brief::{AsOf, Brief, Error};

@@ -27,6 +27,8 @@ use crate::narrative::refer::{self, Entities};
 use crate::narrative::{NarrativeError, Narrator};
 use crate::output::{self, JsonBrief};
 use crate::rules::{RuleError, RuleSet};
+pub use sources::as_of as source_as_of;
+pub use table::index_of;
 use table::Rows;
 
 /// Which date a brief is for.
@@ -151,6 +153,9 @@ pub struct Prepared<'a> {
     pub frame: MetricFrame,
     /// One boolean column per rule: on which dates it holds.
     pub held: DataFrame,
+    /// Every metric of the run (the rules', the table's and their inputs), in dependency
+    /// order: what `verify` reads a draft against.
+    pub metrics: Vec<Metric>,
     /// Whether briefs draw their charts (a backtest writing thousands of briefs does not).
     pub draw_charts: bool,
 }
@@ -224,6 +229,7 @@ impl<'a> Prepared<'a> {
         let p = crate::profile::phase(|| "4 metrics: plan and breadth".into());
         let mut frame = metrics::compute(&data, &wanted)?;
         drop(p);
+        let all_metrics = metrics::in_dependency_order(&wanted);
         let p = crate::profile::phase(|| "5 rules: evaluate".into());
         let held = rules.evaluate(&mut frame)?;
         drop(p);
@@ -256,6 +262,7 @@ impl<'a> Prepared<'a> {
             spans,
             frame,
             held,
+            metrics: all_metrics,
             draw_charts: true,
         })
     }
@@ -387,6 +394,15 @@ impl<'a> Prepared<'a> {
             ctx,
             charts,
         })
+    }
+
+    /// The figures the run's templates write by hand ("over 21 sessions", "one good month"),
+    /// lower-cased.
+    pub fn template_figures(&self) -> BTreeSet<String> {
+        (self.narrator.literal_texts())
+            .flat_map(crate::narrative::check::figures)
+            .map(|c| c.raw.to_lowercase())
+            .collect()
     }
 
     /// Renders one of the run's templates (embedded or the user's) with `ctx`.

@@ -14,7 +14,7 @@ use crate::narrative::context::SourceCtx;
 use crate::output;
 
 /// The last date on or before `day` for which `l` has data, and how the list says it.
-fn as_of(l: &Loaded, day: NaiveDate) -> Option<(&'static str, NaiveDate)> {
+pub fn as_of(l: &Loaded, day: NaiveDate) -> Option<(&'static str, NaiveDate)> {
     let last = |dates: &[NaiveDate]| {
         let i = dates.partition_point(|d| *d <= day);
         i.checked_sub(1).map(|i| dates[i])

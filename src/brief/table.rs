@@ -63,7 +63,7 @@ fn lookback_label(l: Lookback) -> String {
 
 /// The index level a compared fund tracks: the universe's `<name>_index` for the fund's
 /// universe name (`large_caps_index` for `large_caps`), when it is another source.
-fn index_of(symbol: &str, config: &RunConfig) -> Option<String> {
+pub fn index_of(symbol: &str, config: &RunConfig) -> Option<String> {
     let (name, _) = config.universe.iter().find(|(_, s)| *s == symbol)?;
     let index = config.universe.get(&format!("{name}_index"))?;
     (index != symbol && config.resolve(index).is_some()).then(|| index.clone())

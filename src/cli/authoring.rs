@@ -1,4 +1,5 @@
-//! The rule-authoring commands: `check`, `explain`, `test` and `backtest`.
+//! The rule-authoring commands: `check`, `explain`, `test`, `backtest`, and `verify` for a
+//! writer's edited draft.
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -14,6 +15,9 @@ use crate::rules::family::names as family_names;
 
 /// Exit code of `test` when a rule test fails.
 pub const TESTS_FAILED: i32 = 5;
+
+/// Exit code of `verify` when a figure of the draft is contradicted or unverified.
+pub const DRAFT_UNSUPPORTED: i32 = 10;
 
 fn print(text: &str) {
     use std::io::Write;
@@ -189,4 +193,38 @@ pub fn backtest(
         _ => print(&result.table()),
     }
     Ok(())
+}
+
+/// `verify`: a writer's draft against the data of its date; exit 10 if a figure is not
+/// supported.
+pub fn verify(config: &Path, as_of: AsOf, draft: &Path, format: &str) -> Result<(), Failure> {
+    let markdown = std::fs::read_to_string(draft).map_err(|e| Failure {
+        message: format!("reading {}: {e}", draft.display()),
+        code: 1,
+    })?;
+    let config = load(config)?;
+    let mut prepared = Prepared::new(&config)?;
+    prepared.draw_charts = false;
+    let report = crate::verify::verify(&prepared, &config, as_of, draft, &markdown)?;
+    match format {
+        "json" => {
+            let mut s = serde_json::to_string_pretty(&report).expect("plain data");
+            s.push('\n');
+            print(&s);
+        }
+        _ => print(&report.human()),
+    }
+    match report.problems().count() {
+        0 => Ok(()),
+        n => Err(Failure {
+            message: format!(
+                "{n} figure{} of {} {} not supported by the data of {}",
+                if n == 1 { "" } else { "s" },
+                draft.display(),
+                if n == 1 { "is" } else { "are" },
+                report.data_as_of
+            ),
+            code: DRAFT_UNSUPPORTED,
+        }),
+    }
 }

@@ -143,6 +143,22 @@ pub enum Command {
         #[arg(long)]
         accept_revisions: bool,
     },
+    /// Read a writer's edited Markdown draft back against the data of its date: every figure,
+    /// date and direction word is matched to that date's metrics. Exit 10 if any figure is
+    /// contradicted or cannot be attributed.
+    Verify {
+        /// The run file (marketbrief.yaml).
+        #[arg(long, short)]
+        config: PathBuf,
+        /// The date the draft describes: YYYY-MM-DD, or `latest`.
+        #[arg(long, value_parser = parse_as_of)]
+        as_of: AsOf,
+        /// `text` for people (`DRAFT.md:LINE:COL: ...` lines), `json` for tools (every figure).
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+        /// The draft (Markdown, as `generate` wrote it and the writer edited it).
+        draft: PathBuf,
+    },
     /// Write the synthetic demo dataset (the one shipped in examples/demo/data).
     DemoData {
         /// Folder to write into.
@@ -316,6 +332,12 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             dry_run,
             accept_revisions,
         } => fetch::run(&config, source, dry_run, accept_revisions),
+        Command::Verify {
+            config,
+            as_of,
+            format,
+            draft,
+        } => authoring::verify(&config, as_of, &draft, &format),
         Command::DemoData { out } => crate::demo::write(&out)
             .map(|files| {
                 files

@@ -19,7 +19,7 @@ pub mod arithmetic;
 mod dates;
 
 use dates::dates;
-pub use dates::{date_after, MONTHS};
+pub use dates::{date_after, find_dates, DateClaim, MONTHS};
 
 use super::filters::numbers::{FRACTIONS, FRACTION_TOLERANCE};
 use super::filters::words::{size_band, verb_band, DOWN_WORDS, FLAT_WORDS, ORDINALS, UP_WORDS};
@@ -137,13 +137,93 @@ pub fn plain_text(template: &str) -> String {
     TAGS.replace_all(template, " ").into_owned()
 }
 
-/// One figure read from a text.
+/// One figure read from a text: as printed, where, and what values it may state.
 #[derive(Debug, Clone)]
-struct Claim {
-    raw: String,
-    start: usize,
-    end: usize,
+pub struct Claim {
+    /// The figure as printed (`+10.0%`, `11.2 points`, `five`).
+    pub raw: String,
+    /// Its byte range in the text read.
+    pub start: usize,
+    /// The end of that range.
+    pub end: usize,
     test: Test,
+}
+
+impl Claim {
+    /// Whether this figure, as printed, states `v` read as `kind` (within the rounding its
+    /// printed form allows; a bare four-digit number may be a date's year).
+    pub fn states(&self, v: &Value, kind: Kind) -> bool {
+        let fact = Fact {
+            value: v,
+            kind,
+            span: 1,
+            threshold: false,
+        };
+        numeric(v).is_some_and(|x| self.test.holds(x, &fact)) || year_of(self, v)
+    }
+
+    /// Whether its unit (or none) may print a value of `kind`.
+    pub fn fits_kind(&self, kind: Kind) -> bool {
+        let unit = match self.test {
+            Test::Near { unit, .. } | Test::Within { unit, .. } | Test::MoreThan { unit, .. } => {
+                unit
+            }
+        };
+        match unit {
+            Unit::Percent => matches!(kind, Kind::Return | Kind::Percent | Kind::Level),
+            Unit::Points => kind == Kind::Points,
+            Unit::BasisPoints => kind == Kind::BasisPoints,
+            Unit::Times => matches!(kind, Kind::Times | Kind::Level | Kind::Count),
+            Unit::Any => !matches!(kind, Kind::Date | Kind::Text),
+        }
+    }
+
+    /// For "more than x": the line `x` a writer says the value is beyond.
+    pub fn lower_bound(&self) -> Option<f64> {
+        match self.test {
+            Test::MoreThan { x, .. } => Some(x),
+            _ => None,
+        }
+    }
+
+    /// Whether it carries a unit (`%`, points, basis points, times) rather than being a bare
+    /// number.
+    pub fn has_unit(&self) -> bool {
+        let unit = match self.test {
+            Test::Near { unit, .. } | Test::Within { unit, .. } | Test::MoreThan { unit, .. } => {
+                unit
+            }
+        };
+        unit != Unit::Any
+    }
+
+    /// The number of decimals printed (for writing a value the same way).
+    pub fn decimals(&self) -> usize {
+        let digits: String = (self.raw.chars())
+            .skip_while(|c| !c.is_ascii_digit())
+            .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
+            .collect();
+        digits.split_once('.').map_or(0, |(_, f)| f.len())
+    }
+}
+
+/// Every figure in `text`, in order (dates and names should be masked first).
+pub fn figures(text: &str) -> Vec<Claim> {
+    claims(text)
+}
+
+/// The direction word just before byte `at` of `text` ("rose 1.2%"), as (word, a rise?).
+pub fn direction_before(text: &str, at: usize) -> Option<(String, bool)> {
+    let head = text[..at].trim_end();
+    let m = DIRECTION.find_iter(head).find(|m| m.end() == head.len())?;
+    let word = m.as_str();
+    let up = verb_band(word).map(|(up, _)| up).or_else(|| {
+        PLAIN_UP
+            .contains(&word)
+            .then_some(true)
+            .or(PLAIN_DOWN.contains(&word).then_some(false))
+    })?;
+    Some((word.to_string(), up))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -151,6 +151,11 @@ pub fn wording_index(rule: &str, which: &str, day: usize, n: usize) -> usize {
 }
 
 impl Narrator {
+    /// Every template's text outside its tags: what the templates write by hand.
+    pub fn literal_texts(&self) -> impl Iterator<Item = &str> {
+        self.literals.values().map(String::as_str)
+    }
+
     /// Loads the embedded templates, the user's overrides, and every rule's texts.
     pub fn new(
         user_dir: Option<&Path>,

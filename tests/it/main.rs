@@ -20,3 +20,4 @@ mod newcomer;
 mod real_data;
 mod real_golden;
 mod support;
+mod verify;

@@ -76,6 +76,60 @@ pub(super) fn dates(text: &str, facts: &[Fact], literal: &str) -> Result<(String
     }
 }
 
+/// A date read from a text: where, and the fields it gives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DateClaim {
+    /// As printed.
+    pub raw: String,
+    /// Byte range in the text.
+    pub start: usize,
+    /// End of that range.
+    pub end: usize,
+    /// Month, 1 to 12.
+    pub month: u32,
+    /// Day of the month, when printed.
+    pub day: Option<u32>,
+    /// Year, when printed.
+    pub year: Option<i32>,
+}
+
+impl DateClaim {
+    /// Whether `d` is this date (on the fields printed).
+    pub fn is(&self, d: NaiveDate) -> bool {
+        d.month() == self.month
+            && self.year.is_none_or(|y| d.year() == y)
+            && self.day.is_none_or(|day| d.day() == day)
+    }
+}
+
+/// Every date in `text` in either locale's style, in order, the longest form first where two
+/// overlap ("July 5, 2024" rather than "July 5").
+pub fn find_dates(text: &str) -> Vec<DateClaim> {
+    let mut out: Vec<DateClaim> = Vec::new();
+    for re in DATES.iter() {
+        for c in re.captures_iter(text) {
+            let m = c.get(0).expect("whole match");
+            if out.iter().any(|d| d.start < m.end() && m.start() < d.end) {
+                continue;
+            }
+            let field = |k: &str| c.name(k).and_then(|m| m.as_str().parse::<u32>().ok());
+            let Some(month) = MONTHS.iter().position(|n| *n == &c["m"]) else {
+                continue;
+            };
+            out.push(DateClaim {
+                raw: m.as_str().to_string(),
+                start: m.start(),
+                end: m.end(),
+                month: month as u32 + 1,
+                day: field("d"),
+                year: field("y").map(|y| y as i32),
+            });
+        }
+    }
+    out.sort_by_key(|d| d.start);
+    out
+}
+
 /// The first date in `text` (either locale's style, or ISO) that is after `day`.
 pub fn date_after(text: &str, day: NaiveDate) -> Option<String> {
     static ISO: LazyLock<Regex> =

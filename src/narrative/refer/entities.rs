@@ -143,6 +143,23 @@ impl Entities {
         v
     }
 
+    /// Every form by which prose names an entity, with the entity's id, longest first: the
+    /// full, short and generic forms and the bare ticker (not the anaphor "the index", which
+    /// names whichever index was last named).
+    pub fn naming_forms(&self) -> Vec<(&str, &str)> {
+        let mut v: Vec<(&str, &str)> = (self.by_id.iter())
+            .flat_map(|(id, f)| {
+                [f.full.as_str(), f.short.as_str()]
+                    .into_iter()
+                    .chain(f.generic.iter().map(String::as_str))
+                    .map(move |form| (form, id.as_str()))
+            })
+            .collect();
+        v.sort_by_key(|(f, _)| std::cmp::Reverse(f.len()));
+        v.dedup();
+        v
+    }
+
     /// The full forms that carry a ticker (a parenthesis), for the once-only count.
     pub fn tickered(&self) -> Vec<(&str, &str)> {
         (self.by_id.iter())

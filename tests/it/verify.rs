@@ -1,0 +1,297 @@
+//! `verify`: an unedited draft is supported on days across the whole calendar; a draft the
+//! test edits is reported at exactly the changed figures, with their lines and columns, while
+//! a reworded sentence that keeps its numbers and a new sentence stating a true figure (read
+//! from the data file by the test) are not reported.
+
+use chrono::NaiveDate;
+use marketbrief::brief::Prepared;
+use marketbrief::config::RunConfig;
+use marketbrief::verify::verify;
+use marketbrief::AsOf;
+use regex::Regex;
+
+use crate::real_data::data_dir;
+use crate::support::{root, run, scratch};
+
+/// Replaces the first match of `pattern`'s group 1 in `text` by `f(group)`; returns the new
+/// text and the 1-based (line, column) of the replaced figure.
+fn edit(text: &str, pattern: &str, f: impl Fn(&str) -> String) -> (String, (usize, usize)) {
+    let re = Regex::new(pattern).unwrap();
+    let c = re
+        .captures(text)
+        .unwrap_or_else(|| panic!("no '{pattern}' in the draft"));
+    let g = c.get(1).unwrap();
+    let new = format!(
+        "{}{}{}",
+        &text[..g.start()],
+        f(g.as_str()),
+        &text[g.end()..]
+    );
+    let line = text[..g.start()].matches('\n').count() + 1;
+    let column = text[..g.start()]
+        .rsplit('\n')
+        .next()
+        .unwrap()
+        .chars()
+        .count()
+        + 1;
+    (new, (line, column))
+}
+
+/// A signed one-decimal percentage moved by `by`: "+10.0" → "+10.5".
+fn moved(figure: &str, by: f64) -> String {
+    let x: f64 = figure.parse().unwrap();
+    format!("{:+.1}", x + by)
+}
+
+/// The draft's reported figures as (line, column, claim).
+fn reported(out: &str) -> Vec<(usize, usize, String)> {
+    let re = Regex::new(r"(?m)^[^\n]*?:(\d+):(\d+): '([^']*)': ").unwrap();
+    re.captures_iter(out)
+        .map(|c| {
+            (
+                c[1].parse().unwrap(),
+                c[2].parse().unwrap(),
+                c[3].to_string(),
+            )
+        })
+        .collect()
+}
+
+fn verify_cli(config: &std::path::Path, date: &str, draft: &std::path::Path) -> (i32, String) {
+    let o = run(&[
+        "verify",
+        "--config",
+        config.to_str().unwrap(),
+        "--as-of",
+        date,
+        draft.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+    )
+}
+
+fn generate(config: &std::path::Path, date: &str) -> String {
+    let o = run(&[
+        "generate",
+        "--config",
+        config.to_str().unwrap(),
+        "--as-of",
+        date,
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap()
+}
+
+#[test]
+fn the_demo_draft_verifies_and_each_edit_is_reported_at_its_place() {
+    let dir = scratch("verify-demo");
+    let config = root().join("examples/demo/marketbrief.yaml");
+    let md = generate(&config, "2025-06-27");
+    let draft = dir.join("draft.md");
+    std::fs::write(&draft, &md).unwrap();
+    let (code, out) = verify_cli(&config, "2025-06-27", &draft);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("0 contradicted, 0 unverified"), "{out}");
+
+    // A return changed, a gap changed, a direction word flipped, a date changed.
+    let (md, ret) = edit(
+        &md,
+        r"Index returned ([+-]\d+\.\d)% over the past month",
+        |g| moved(g, 0.5),
+    );
+    let (md, gap) = edit(&md, r"a lead of (\d+\.\d) percentage points", |g| {
+        format!("{:.1}", g.parse::<f64>().unwrap() + 1.0)
+    });
+    let (md, dir_word) = edit(&md, r"the Small Cap Index (climbed) \d", |_| "fell".into());
+    let (md, date) = edit(&md, r"The move dates from (May 15, 2025)", |_| {
+        "May 19, 2025".into()
+    });
+    std::fs::write(&draft, &md).unwrap();
+    let (code, out) = verify_cli(&config, "2025-06-27", &draft);
+    assert_eq!(code, 10, "{out}");
+    let got: Vec<(usize, usize)> = reported(&out).iter().map(|r| (r.0, r.1)).collect();
+    let mut want = vec![ret, gap, dir_word, date];
+    want.sort();
+    assert_eq!(got, want, "{out}");
+    assert!(out.contains("'fell 10.3%'"), "{out}");
+    assert!(
+        out.contains("'May 19, 2025'") && out.contains("was May 15, 2025"),
+        "{out}"
+    );
+}
+
+/// The S&P 500 Equal Weight's return over its last five closes to `day`, read from its file.
+fn rsp_five_session_return(day: NaiveDate) -> f64 {
+    let text =
+        std::fs::read_to_string(data_dir().unwrap().join("taeheon-kong_etf-app/RSP.csv")).unwrap();
+    let closes: Vec<(NaiveDate, f64)> = text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].parse().unwrap(), f[4].parse().unwrap())
+        })
+        .filter(|(d, _)| *d <= day)
+        .collect();
+    let n = closes.len();
+    100.0 * (closes[n - 1].1 / closes[n - 6].1 - 1.0)
+}
+
+#[test]
+fn real_drafts_on_two_dates_report_exactly_the_changed_figures() {
+    if data_dir().is_none() {
+        return;
+    }
+    let dir = scratch("verify-real");
+    let config = root().join("examples/real/marketbrief.yaml");
+    let takeaway = Regex::new(r"- The (Russell 2000|S&P 500|Nasdaq-100) is (\d+\.\d) points (ahead of|behind) the ([^\n]*?) over the past month\.").unwrap();
+    let mut reworded_days = 0;
+    for date in ["2024-07-25", "2020-03-23"] {
+        let day: NaiveDate = date.parse().unwrap();
+        let md = generate(&config, date);
+        let draft = dir.join(format!("{date}.md"));
+        std::fs::write(&draft, &md).unwrap();
+        let (code, out) = verify_cli(&config, date, &draft);
+        assert_eq!(code, 0, "{date}: {out}");
+
+        // The lead's first return, the first gap in points, and the first date of a low.
+        let (md, ret) = edit(&md, r"returned ([+-]\d+\.\d)% over the past month", |g| {
+            moved(g, 0.5)
+        });
+        let (md, gap) = edit(
+            &md,
+            r"a (?:lead|gap) of (\d+\.\d) (?:percentage )?points",
+            |g| format!("{:.1}", g.parse::<f64>().unwrap() + 1.0),
+        );
+        let (md, flipped) = edit(
+            &md,
+            r"(rose|fell|slipped|climbed|jumped|dropped|declined|tumbled|soared) \d+\.\d%",
+            |w| {
+                match w {
+                    "rose" | "climbed" | "jumped" | "soared" => "fell",
+                    _ => "rose",
+                }
+                .to_string()
+            },
+        );
+        // A sentence reworded with its numbers kept: the takeaway's first clause.
+        let md = match takeaway.captures(&md) {
+            Some(c) => {
+                let reworded = format!(
+                    "- Over the past month the {} stood {} points {} the {}.",
+                    &c[1], &c[2], &c[3], &c[4]
+                );
+                reworded_days += 1;
+                md.replacen(&c[0], &reworded, 1)
+            }
+            None => md,
+        };
+        // A new sentence with a true figure no finding printed, read from the data file.
+        let rsp = format!("{:+.1}%", rsp_five_session_return(day));
+        let md = md.replacen(
+            "\n\n## Key takeaways",
+            &format!(
+                " Over five sessions the S&P 500 Equal Weight (RSP) returned {rsp}.\n\n## Key takeaways"
+            ),
+            1,
+        );
+        std::fs::write(&draft, &md).unwrap();
+        let (code, out) = verify_cli(&config, date, &draft);
+        assert_eq!(code, 10, "{date}: {out}");
+        let got: Vec<(usize, usize)> = reported(&out).iter().map(|r| (r.0, r.1)).collect();
+        let mut want = vec![ret, gap, flipped];
+        want.sort();
+        assert_eq!(got, want, "{date}: {out}");
+    }
+    assert!(reworded_days > 0, "no takeaway was reworded");
+}
+
+#[test]
+fn the_json_output_lists_every_figure_with_its_metric() {
+    let dir = scratch("verify-json");
+    let config = root().join("examples/demo/marketbrief.yaml");
+    let md = generate(&config, "2025-06-27");
+    let (md, _) = edit(&md, r"a lead of (\d+\.\d) percentage points", |_| {
+        "9.9".into()
+    });
+    let draft = dir.join("draft.md");
+    std::fs::write(&draft, &md).unwrap();
+    let o = run(&[
+        "verify",
+        "--config",
+        config.to_str().unwrap(),
+        "--as-of",
+        "2025-06-27",
+        "--format",
+        "json",
+        draft.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(10));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let figures = v["figures"].as_array().unwrap();
+    let bad: Vec<&serde_json::Value> = figures
+        .iter()
+        .filter(|f| f["status"] != "supported" && f["status"] != "literal")
+        .collect();
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert_eq!(bad[0]["status"], "contradicted");
+    assert_eq!(bad[0]["claim"], "9.9 percentage points");
+    assert!(bad[0]["metric"].as_str().unwrap().starts_with("spread("));
+    // The value is the metric's own, at full precision: the brief printed it rounded.
+    let value = bad[0]["value"].as_f64().unwrap();
+    assert!(md.contains(&format!("{value:.1} points")), "{value}");
+}
+
+#[test]
+fn unedited_real_drafts_verify_on_days_across_the_whole_calendar() {
+    if data_dir().is_none() {
+        return;
+    }
+    let config = RunConfig::load(&root().join("examples/real/marketbrief.yaml")).unwrap();
+    let mut prepared = Prepared::new(&config).unwrap();
+    prepared.draw_charts = false;
+    let n = prepared.frame.calendar.len();
+    let mut problems = Vec::new();
+    let mut days = 0;
+    let mut figures = 0;
+    // Every 17th trading day from the first with a full year of history.
+    for row in (260..n).step_by(17) {
+        let day = prepared.frame.calendar[row];
+        let brief = prepared.brief(AsOf::Date(day)).unwrap();
+        let report = verify(
+            &prepared,
+            &config,
+            AsOf::Date(day),
+            std::path::Path::new("draft.md"),
+            &brief.markdown,
+        )
+        .unwrap();
+        days += 1;
+        figures += report.figures.len();
+        for f in report.problems() {
+            problems.push(format!(
+                "{day} {}:{} '{}': {:?} {}",
+                f.line,
+                f.column,
+                f.claim,
+                f.status,
+                f.message.clone().unwrap_or_default()
+            ));
+        }
+    }
+    assert!(
+        days > 200 && figures > 50 * days,
+        "{days} days, {figures} figures"
+    );
+    assert!(
+        problems.is_empty(),
+        "{} of {figures} figures on {days} days not supported:\n{}",
+        problems.len(),
+        problems[..problems.len().min(40)].join("\n")
+    );
+}
