@@ -21,6 +21,7 @@ pub mod output;
 pub mod profile;
 pub mod rules;
 pub mod select;
+pub mod serve;
 pub mod verify;
 
 pub use brief::{AsOf, Brief, Error};

@@ -118,6 +118,8 @@ pub struct Brief {
     pub markdown: String,
     /// The HTML page.
     pub html: String,
+    /// What the page wraps: the brief's HTML from its title to its charts.
+    pub html_body: String,
     /// The plain text for email bodies.
     pub text: String,
     /// The JSON contract, with provenance.
@@ -367,10 +369,11 @@ impl<'a> Prepared<'a> {
             }
             false => Vec::new(),
         };
+        let html_body = output::markdown_to_html(&body) + &crate::chart::html(&charts);
         let page = PageCtx {
             lang: config.locale.tag(),
             headline: output::unescape_markdown(&ctx.headline),
-            body: output::markdown_to_html(&body) + &crate::chart::html(&charts),
+            body: html_body.clone(),
             disclaimer: ctx.disclaimer.clone(),
         };
         let html = narrator.render("page.html.tera", &page)?;
@@ -389,6 +392,7 @@ impl<'a> Prepared<'a> {
             data_as_of,
             markdown: front + &body,
             html,
+            html_body,
             text,
             json,
             ctx,

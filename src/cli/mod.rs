@@ -143,6 +143,23 @@ pub enum Command {
         #[arg(long)]
         accept_revisions: bool,
     },
+    /// A live preview in the browser: the brief for any trading day with its charts, each
+    /// sentence's evidence on hover, the rules that held but were not printed; reloads when
+    /// a rule file, template or the run file is saved.
+    Serve {
+        /// The run file (marketbrief.yaml).
+        #[arg(long, short)]
+        config: PathBuf,
+        /// The port to listen on (0: any free port, printed on stderr).
+        #[arg(long, default_value_t = 4400)]
+        port: u16,
+        /// The address to listen on; loopback unless told otherwise.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Open the page in the desktop's browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Read a writer's edited Markdown draft back against the data of its date: every figure,
     /// date and direction word is matched to that date's metrics. Exit 10 if any figure is
     /// contradicted or cannot be attributed.
@@ -332,6 +349,17 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             dry_run,
             accept_revisions,
         } => fetch::run(&config, source, dry_run, accept_revisions),
+        Command::Serve {
+            config,
+            port,
+            bind,
+            open,
+        } => {
+            let addr = crate::serve::default_addr(port, Some(&bind))
+                .map_err(|message| Failure { message, code: 2 })?;
+            let opts = crate::serve::Options { config, addr, open };
+            crate::serve::run(&opts).map_err(|message| Failure { message, code: 1 })
+        }
         Command::Verify {
             config,
             as_of,
