@@ -56,6 +56,12 @@ pub fn run(opts: &Options) -> Result<(), String> {
         "serving the preview of {} at {url} (Ctrl-C to stop)",
         opts.config.display()
     );
+    if !opts.addr.ip().is_loopback() {
+        eprintln!(
+            "warning: listening on {}, beyond loopback: anyone who can reach this machine can read the briefs",
+            opts.addr
+        );
+    }
     if opts.open {
         open_browser(&url);
     }

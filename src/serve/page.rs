@@ -30,7 +30,32 @@ struct FactEvidence {
 struct FileEvidence {
     source: String,
     path: String,
+    /// The last date the brief read from it (on or before the brief's date).
+    read_to: Option<String>,
+    /// The file's own last date.
     last_date: Option<String>,
+}
+
+/// `path` without `..` steps, and relative to the working folder when inside it:
+/// `/work/main/examples/real/../../rules/a.yaml:9` → `rules/a.yaml:9`.
+fn tidy(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            ".." if parts.last().is_some_and(|p| !p.is_empty() && *p != "..") => {
+                parts.pop();
+            }
+            "." => {}
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    let cwd = std::env::current_dir()
+        .map(|d| format!("{}/", d.display()))
+        .unwrap_or_default();
+    joined
+        .strip_prefix(&cwd)
+        .map_or(joined.clone(), str::to_string)
 }
 
 /// What the panel shows for one sentence.
@@ -45,7 +70,12 @@ struct Evidence {
     files: Vec<FileEvidence>,
 }
 
-fn evidence(prepared: &Prepared, json: &JsonBrief, why: &Explanation) -> Vec<Evidence> {
+fn evidence(
+    prepared: &Prepared,
+    json: &JsonBrief,
+    why: &Explanation,
+    date: NaiveDate,
+) -> Vec<Evidence> {
     let by_name: BTreeMap<String, &Metric> = (prepared.metrics.iter())
         .map(|m| (m.to_string(), m))
         .collect();
@@ -70,12 +100,19 @@ fn evidence(prepared: &Prepared, json: &JsonBrief, why: &Explanation) -> Vec<Evi
                 .collect();
             symbols.sort();
             symbols.dedup();
+            let read_to = |symbol: &str| {
+                (prepared.data.sources.iter())
+                    .find(|l| l.source.symbol == symbol)
+                    .and_then(|l| crate::brief::source_as_of(l, date))
+                    .map(|d| d.1.to_string())
+            };
             let files = (json.sources.iter())
                 .filter(|src| symbols.contains(&src.symbol.as_str()))
                 .flat_map(|src| {
                     src.files.iter().map(|f| FileEvidence {
                         source: src.name.clone(),
                         path: f.path.clone(),
+                        read_to: read_to(&src.symbol),
                         last_date: f.last_date.clone(),
                     })
                 })
@@ -83,7 +120,7 @@ fn evidence(prepared: &Prepared, json: &JsonBrief, why: &Explanation) -> Vec<Evi
             Evidence {
                 part: s.part.to_string(),
                 rule: s.rule.clone(),
-                location: rule.map_or_else(|| "built in".to_string(), |r| r.location.clone()),
+                location: rule.map_or_else(|| "built in".to_string(), |r| tidy(&r.location)),
                 outcome: rule.map_or_else(String::new, |r| r.outcome.clone()),
                 condition,
                 facts,
@@ -109,7 +146,14 @@ fn marked(brief: &Brief) -> String {
     let mut html = brief.html_body.clone();
     let mut from = 0;
     for (k, s) in brief.json.sentences.iter().enumerate() {
+        // A table row ("Index level: 5,399.22 | ...") marks its whole row.
         if s.part == "table" {
+            let label = inline(s.text.split(": ").next().unwrap_or_default());
+            let row = format!("<tr><td>{label}</td>");
+            if let Some(i) = html.find(&row) {
+                let open = format!("<tr class=\"s\" tabindex=\"0\" data-s=\"{k}\">");
+                html.replace_range(i..i + "<tr>".len(), &open);
+            }
             continue;
         }
         let needle = inline(&s.text);
@@ -143,7 +187,7 @@ fn why_not(why: &Explanation) -> String {
             format!(
                 "<li><code>{}</code> <span class=\"where\">{}</span>: {}</li>",
                 escape_html(&r.id),
-                escape_html(&r.location),
+                escape_html(&tidy(&r.location)),
                 escape_html(reason)
             )
         })
@@ -201,7 +245,7 @@ function show(k) {
   if (e.files.length) {
     panel.append(el('h4', 'Data'));
     const u = el('ul');
-    for (const f of e.files) u.append(el('li', f.source + ': ' + f.path + (f.last_date ? ' (last date ' + f.last_date + ')' : '')));
+    for (const f of e.files) u.append(el('li', f.source + ': ' + f.path + (f.read_to ? ', read to ' + f.read_to : '') + (f.last_date ? ' (file ends ' + f.last_date + ')' : '')));
     panel.append(u);
   }
 }
@@ -281,7 +325,7 @@ pub fn brief(config: &RunConfig, prepared: &Prepared, day: NaiveDate, generation
             let why = explain(prepared, AsOf::Date(date), None).ok();
             let ev = why
                 .as_ref()
-                .map_or_else(Vec::new, |w| evidence(prepared, &brief.json, w));
+                .map_or_else(Vec::new, |w| evidence(prepared, &brief.json, w, date));
             let json = serde_json::to_string(&ev)
                 .expect("plain data")
                 .replace("</", "<\\/");

@@ -319,6 +319,11 @@ pub fn describe(m: &Metric, entities: &Entities) -> String {
             bare(a),
             bare(b)
         ),
+        M::MoveReturn(x, a, b, _) if x == a => format!(
+            "{} return since its ratio to {} made its low",
+            owner(x),
+            name(b)
+        ),
         M::MoveReturn(x, a, b, _) => format!(
             "{} return since the {}/{} ratio's low",
             owner(x),

@@ -94,53 +94,8 @@ fn the_preview_shows_evidence_moves_by_key_and_reloads_on_each_save() {
     );
 
     // Hover the lead's first sentence: the panel shows its facts as the brief's JSON has them.
-    b.hover("#brief p .s");
-    b.wait_for(
-        "document.querySelectorAll('#evidence tr.fact').length > 0",
-        10,
-        "the evidence panel",
-    );
-    let k = b.eval("document.querySelector('.s.on').dataset.s");
-    let k: usize = k.as_str().unwrap().parse().unwrap();
-    let shown = b.eval(
-        "[...document.querySelectorAll('#evidence tr.fact')].map(r => [r.dataset.name, r.querySelector('.value').textContent])",
-    );
-    let panel = b.eval("document.getElementById('evidence').textContent");
-    let o = run(&[
-        "generate",
-        "--config",
-        config.to_str().unwrap(),
-        "--as-of",
-        next,
-        "--format",
-        "json",
-    ]);
-    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let sentence = &json["sentences"][k];
-    let facts = sentence["facts"].as_object().unwrap();
-    assert_eq!(shown.as_array().unwrap().len(), facts.len(), "{panel}");
-    for pair in shown.as_array().unwrap() {
-        let name = pair[0].as_str().unwrap();
-        assert_eq!(
-            pair[1].as_str().unwrap(),
-            facts[name]["value"].to_string(),
-            "fact {name}"
-        );
-    }
-    let rule = sentence["rule"].as_str().unwrap();
-    let panel = panel.as_str().unwrap();
-    assert!(panel.contains(rule), "{panel}");
-    assert!(
-        panel.contains("rules/") && panel.contains(".yaml:"),
-        "{panel}"
-    );
-    assert!(
-        panel.contains("LRG.csv") || panel.contains("SML.csv"),
-        "{panel}"
-    );
-    let artifacts = root().join("target/test-artifacts");
-    std::fs::create_dir_all(&artifacts).unwrap();
-    std::fs::write(artifacts.join("serve-preview.png"), b.screenshot()).unwrap();
+    hover_the_lead_and_read_its_evidence(&mut b, &config, next);
+    screenshot(&mut b, "serve-preview.png");
     assert!(
         b.eval("document.querySelector('#why-not').textContent.length > 20") == true,
         "a why-not list"
@@ -195,4 +150,86 @@ fn the_preview_shows_evidence_moves_by_key_and_reloads_on_each_save() {
         .filter(|u| !u.starts_with(&url) && !u.starts_with("about:") && !u.starts_with("data:"))
         .collect();
     assert!(outside.is_empty(), "requests beyond loopback: {outside:?}");
+}
+
+/// Hovers the lead's first sentence and checks the evidence panel against the brief's JSON
+/// for `date`: the same facts at full precision, the rule with its file and line, and the
+/// data files.
+fn hover_the_lead_and_read_its_evidence(b: &mut Browser, config: &std::path::Path, date: &str) {
+    b.hover("#brief p .s");
+    b.wait_for(
+        "document.querySelectorAll('#evidence tr.fact').length > 0",
+        10,
+        "the evidence panel",
+    );
+    let k = b.eval("document.querySelector('.s.on').dataset.s");
+    let k: usize = k.as_str().unwrap().parse().unwrap();
+    let shown = b.eval(
+        "[...document.querySelectorAll('#evidence tr.fact')].map(r => [r.dataset.name, r.querySelector('.value').textContent])",
+    );
+    let panel = b.eval("document.getElementById('evidence').textContent");
+    let o = run(&[
+        "generate",
+        "--config",
+        config.to_str().unwrap(),
+        "--as-of",
+        date,
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let sentence = &json["sentences"][k];
+    let facts = sentence["facts"].as_object().unwrap();
+    assert_eq!(shown.as_array().unwrap().len(), facts.len(), "{panel}");
+    for pair in shown.as_array().unwrap() {
+        let name = pair[0].as_str().unwrap();
+        assert_eq!(
+            pair[1].as_str().unwrap(),
+            facts[name]["value"].to_string(),
+            "fact {name}"
+        );
+    }
+    let rule = sentence["rule"].as_str().unwrap();
+    let panel = panel.as_str().unwrap();
+    assert!(panel.contains(rule), "{panel}");
+    assert!(
+        panel.contains("rules/") && panel.contains(".yaml:"),
+        "{panel}"
+    );
+    assert!(
+        panel.contains(&format!(".csv, read to {date} (file ends ")),
+        "{panel}"
+    );
+}
+
+/// Keeps a screenshot of the page in `target/test-artifacts/`.
+fn screenshot(b: &mut Browser, name: &str) {
+    let artifacts = root().join("target/test-artifacts");
+    std::fs::create_dir_all(&artifacts).unwrap();
+    let png = b.screenshot();
+    assert!(png.starts_with(b"\x89PNG"), "a PNG");
+    std::fs::write(artifacts.join(name), png).unwrap();
+}
+
+#[test]
+fn the_real_preview_shows_the_evidence_of_a_sentence() {
+    if crate::real_data::data_dir().is_none() {
+        return;
+    }
+    let dir = scratch("serve-real");
+    let config = root().join("examples/real/marketbrief.yaml");
+    let (_server, url) = start(&config);
+    let Some(mut b) = Browser::launch(&dir) else {
+        return;
+    };
+    let date = "2024-07-25";
+    b.navigate(&format!("{url}brief/{date}"));
+    hover_the_lead_and_read_its_evidence(&mut b, &config, date);
+    screenshot(&mut b, "serve-real-2024-07-25.png");
+    // Rules that held but are not printed, each with its reason.
+    let why = b.eval("document.querySelector('#why-not').textContent");
+    assert!(
+        why.as_str().unwrap().contains("over the length budget"),
+        "{why}"
+    );
 }

@@ -98,6 +98,11 @@ fn the_demo_draft_verifies_and_each_edit_is_reported_at_its_place() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("0 contradicted, 0 unverified"), "{out}");
 
+    // A new sentence whose figure no metric of the date has, naming nothing it could be.
+    let (md, invented) = edit(&md, r"(?m)^(## Key takeaways)$", |g| {
+        format!("Some traders expect a 1,234.5% gain.\n\n{g}")
+    });
+    let invented = (invented.0, invented.1 + "Some traders expect a ".len());
     // A return changed, a gap changed, a direction word flipped, a date changed.
     let (md, ret) = edit(
         &md,
@@ -115,9 +120,13 @@ fn the_demo_draft_verifies_and_each_edit_is_reported_at_its_place() {
     let (code, out) = verify_cli(&config, "2025-06-27", &draft);
     assert_eq!(code, 10, "{out}");
     let got: Vec<(usize, usize)> = reported(&out).iter().map(|r| (r.0, r.1)).collect();
-    let mut want = vec![ret, gap, dir_word, date];
+    let mut want = vec![ret, gap, dir_word, date, invented];
     want.sort();
     assert_eq!(got, want, "{out}");
+    assert!(
+        out.contains("'1,234.5%': no metric of 2025-06-27 has this value"),
+        "{out}"
+    );
     assert!(out.contains("'fell 10.3%'"), "{out}");
     assert!(
         out.contains("'May 19, 2025'") && out.contains("was May 15, 2025"),
