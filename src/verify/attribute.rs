@@ -23,6 +23,9 @@ pub struct Candidate {
     pub value: Value,
     /// How it reads.
     pub kind: Kind,
+    /// Worked out from printed figures (a gap from two rounded returns), not the metric's own
+    /// value.
+    pub derived: bool,
 }
 
 /// Window phrases, as briefs and writers say them.

@@ -137,6 +137,7 @@ fn candidates(prepared: &Prepared, row: usize, shown: &crate::output::JsonBrief)
                 metric: Some(m.clone()),
                 kind: m.kind(),
                 value,
+                derived: false,
             })
         })
         .collect();
@@ -153,6 +154,7 @@ fn candidates(prepared: &Prepared, row: usize, shown: &crate::output::JsonBrief)
                 metric,
                 value,
                 kind,
+                derived: false,
             });
         }
     }
@@ -166,6 +168,7 @@ fn candidates(prepared: &Prepared, row: usize, shown: &crate::output::JsonBrief)
         metric: None,
         value: Value::Count(n),
         kind: Kind::Count,
+        derived: false,
     }));
     // The brief's own date and each source's last date on it ("data to July 25, 2024").
     let day = prepared.frame.calendar[row];
@@ -177,6 +180,7 @@ fn candidates(prepared: &Prepared, row: usize, shown: &crate::output::JsonBrief)
         metric: None,
         value: Value::Date(d),
         kind: Kind::Date,
+        derived: false,
     }));
     out
 }
@@ -234,6 +238,7 @@ fn printed_arithmetic(prepared: &Prepared, row: usize) -> Vec<Candidate> {
             metric: Some(m.clone()),
             value: Value::Number(x),
             kind: m.kind(),
+            derived: true,
         }));
     }
     out
@@ -287,8 +292,9 @@ impl Verifier<'_> {
         named: &Named,
         at: usize,
     ) -> Option<(&'c Candidate, Fit)> {
+        // The metric's own value before one worked out from printed figures.
         pool.filter_map(|c| fit(c, named, at, &self.implicit).map(|f| (c, f)))
-            .max_by_key(|(_, f)| *f)
+            .max_by_key(|(c, f)| (*f, !c.derived))
     }
 
     fn contradiction(&self, c: &Candidate, decimals: usize) -> String {

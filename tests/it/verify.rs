@@ -38,6 +38,32 @@ fn edit(text: &str, pattern: &str, f: impl Fn(&str) -> String) -> (String, (usiz
     (new, (line, column))
 }
 
+/// The draft with its first "- The X is N points ahead of the Y over the past month."
+/// takeaway reworded, its numbers kept; `None` when it has none.
+fn reword_takeaway(md: &str) -> Option<String> {
+    let re = Regex::new(r"- The ([A-Z][\w\- ]+?) is (\d+\.\d) points (ahead of|behind) the ([^\n]*?) over the past month\.").unwrap();
+    let c = re.captures(md)?;
+    let reworded = format!(
+        "- Over the past month the {} stood {} points {} the {}.",
+        &c[1], &c[2], &c[3], &c[4]
+    );
+    Some(md.replacen(&c[0], &reworded, 1))
+}
+
+/// The first "made its three-month low on DATE" with the date a day later.
+fn shift_move_date(md: &str) -> (String, (usize, usize)) {
+    edit(
+        md,
+        r"made its three-month low on ((?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, \d{4})",
+        |d| {
+            let day = NaiveDate::parse_from_str(d, "%B %-d, %Y").unwrap();
+            (day + chrono::Duration::days(1))
+                .format("%B %-d, %Y")
+                .to_string()
+        },
+    )
+}
+
 /// A signed one-decimal percentage moved by `by`: "+10.0" → "+10.5".
 fn moved(figure: &str, by: f64) -> String {
     let x: f64 = figure.parse().unwrap();
@@ -116,6 +142,19 @@ fn the_demo_draft_verifies_and_each_edit_is_reported_at_its_place() {
     let (md, date) = edit(&md, r"The move dates from (May 15, 2025)", |_| {
         "May 19, 2025".into()
     });
+    // Reworded with its numbers kept, and a new sentence with a true figure read from the
+    // data file by the test: neither is reported.
+    let md = reword_takeaway(&md).expect("a month-lead takeaway");
+    let day: NaiveDate = "2025-06-27".parse().unwrap();
+    let tec = five_session_return(&root().join("examples/demo/data/TEC.csv"), day);
+    let md = md.replacen(
+        "\n\n## Performance",
+        &format!(
+            " Over five sessions the Tech Index returned {:+.1}%.\n\n## Performance",
+            tec
+        ),
+        1,
+    );
     std::fs::write(&draft, &md).unwrap();
     let (code, out) = verify_cli(&config, "2025-06-27", &draft);
     assert_eq!(code, 10, "{out}");
@@ -134,10 +173,10 @@ fn the_demo_draft_verifies_and_each_edit_is_reported_at_its_place() {
     );
 }
 
-/// The S&P 500 Equal Weight's return over its last five closes to `day`, read from its file.
-fn rsp_five_session_return(day: NaiveDate) -> f64 {
-    let text =
-        std::fs::read_to_string(data_dir().unwrap().join("taeheon-kong_etf-app/RSP.csv")).unwrap();
+/// The return over the last five closes to `day` of the Yahoo-format file `path`, read by
+/// the test itself.
+fn five_session_return(path: &std::path::Path, day: NaiveDate) -> f64 {
+    let text = std::fs::read_to_string(path).unwrap();
     let closes: Vec<(NaiveDate, f64)> = text
         .lines()
         .skip(1)
@@ -158,7 +197,6 @@ fn real_drafts_on_two_dates_report_exactly_the_changed_figures() {
     }
     let dir = scratch("verify-real");
     let config = root().join("examples/real/marketbrief.yaml");
-    let takeaway = Regex::new(r"- The (Russell 2000|S&P 500|Nasdaq-100) is (\d+\.\d) points (ahead of|behind) the ([^\n]*?) over the past month\.").unwrap();
     let mut reworded_days = 0;
     for date in ["2024-07-25", "2020-03-23"] {
         let day: NaiveDate = date.parse().unwrap();
@@ -188,20 +226,18 @@ fn real_drafts_on_two_dates_report_exactly_the_changed_figures() {
                 .to_string()
             },
         );
-        // A sentence reworded with its numbers kept: the takeaway's first clause.
-        let md = match takeaway.captures(&md) {
-            Some(c) => {
-                let reworded = format!(
-                    "- Over the past month the {} stood {} points {} the {}.",
-                    &c[1], &c[2], &c[3], &c[4]
-                );
+        let (md, moved_date) = shift_move_date(&md);
+        // A sentence reworded with its numbers kept: the first month-lead takeaway.
+        let md = match reword_takeaway(&md) {
+            Some(m) => {
                 reworded_days += 1;
-                md.replacen(&c[0], &reworded, 1)
+                m
             }
             None => md,
         };
         // A new sentence with a true figure no finding printed, read from the data file.
-        let rsp = format!("{:+.1}%", rsp_five_session_return(day));
+        let rsp_file = data_dir().unwrap().join("taeheon-kong_etf-app/RSP.csv");
+        let rsp = format!("{:+.1}%", five_session_return(&rsp_file, day));
         let md = md.replacen(
             "\n\n## Key takeaways",
             &format!(
@@ -213,7 +249,7 @@ fn real_drafts_on_two_dates_report_exactly_the_changed_figures() {
         let (code, out) = verify_cli(&config, date, &draft);
         assert_eq!(code, 10, "{date}: {out}");
         let got: Vec<(usize, usize)> = reported(&out).iter().map(|r| (r.0, r.1)).collect();
-        let mut want = vec![ret, gap, flipped];
+        let mut want = vec![ret, gap, flipped, moved_date];
         want.sort();
         assert_eq!(got, want, "{date}: {out}");
     }
