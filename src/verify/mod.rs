@@ -4,7 +4,7 @@
 //! from the Markdown (prose, headings, list items, table cells with their labels, the front
 //! matter's title and summary) and matched against that date's values: every metric of the run
 //! file, whether or not a finding printed it, and every figure the brief showed. How a figure
-//! is attributed to a metric is in [`attribute`]. A figure is then supported, contradicted
+//! is attributed to a metric is in `attribute.rs`. A figure is then supported, contradicted
 //! (the sentence names a metric, which has another value) or unverified (no metric of the date
 //! has that value, and the sentence names none).
 
