@@ -228,13 +228,33 @@ impl<'a> Prepared<'a> {
             })
             .collect();
         wanted.extend(counted);
-        let p = crate::profile::phase(|| "4 metrics: plan and breadth".into());
-        let mut frame = metrics::compute(&data, &wanted)?;
-        drop(p);
         let all_metrics = metrics::in_dependency_order(&wanted);
-        let p = crate::profile::phase(|| "5 rules: evaluate".into());
-        let held = rules.evaluate(&mut frame)?;
-        drop(p);
+        // The columns of an earlier run with the same program, run file, rules and data.
+        let names: Vec<String> = all_metrics.iter().map(Metric::to_string).collect();
+        let key = crate::data::frame_cache::key(config, &data, &names);
+        let dir = data.cache_dir.clone();
+        let cached = (dir.as_deref().zip(key.as_ref())).and_then(|(d, k)| {
+            let _p = crate::profile::phase(|| "4 metrics: read from the cache".into());
+            crate::data::frame_cache::get(d, k)
+        });
+        let (frame, held) = match cached {
+            Some((columns, held)) => (
+                MetricFrame::from_columns(columns, data.calendar.clone(), &all_metrics),
+                held,
+            ),
+            None => {
+                let p = crate::profile::phase(|| "4 metrics: plan and breadth".into());
+                let mut frame = metrics::compute(&data, &wanted)?;
+                drop(p);
+                let p = crate::profile::phase(|| "5 rules: evaluate".into());
+                let held = rules.evaluate(&mut frame)?;
+                drop(p);
+                if let (Some(d), Some(k)) = (&dir, &key) {
+                    crate::data::frame_cache::put(d, k, &frame.frame, &held);
+                }
+                (frame, held)
+            }
+        };
         let _p = crate::profile::phase(|| "6 prepare: names and spans".into());
         let entities = Entities::new(config);
         let mut masks: Vec<String> = (entities.every_form().into_iter())

@@ -8,6 +8,7 @@
 pub mod cache;
 mod check;
 mod events;
+pub mod frame_cache;
 mod fred;
 mod ishares;
 mod matrix;
@@ -326,7 +327,11 @@ type Cached = (
 /// keeping what it read for the next run.
 fn read_cached(source: &Source, dir: &Path) -> Cached {
     let _p = crate::profile::phase(|| format!("3 data: {} ({:?})", source.symbol, source.format));
-    let key = cache::key(source);
+    let key = {
+        let _k = crate::profile::phase(|| "3z cache: key (read and hash)".into());
+        cache::key(source)
+    };
+    let _g = crate::profile::phase(|| "3z cache: entry read".into());
     if let Some((content, warnings, notes)) = key.as_ref().and_then(|k| cache::get(dir, k)) {
         return (Ok(content), warnings, notes, key);
     }

@@ -130,6 +130,21 @@ impl MetricFrame {
             .collect())
     }
 
+    /// A frame of columns computed earlier (read from the cache): `metrics` names what each
+    /// column is.
+    pub fn from_columns(frame: DataFrame, calendar: Vec<NaiveDate>, metrics: &[Metric]) -> Self {
+        let kinds = (metrics.iter())
+            .map(|m| (m.to_string(), m.kind()))
+            .filter(|(name, _)| frame.column(name).is_ok())
+            .collect();
+        MetricFrame {
+            frame,
+            calendar,
+            kinds,
+            ranked: Default::default(),
+        }
+    }
+
     /// Adds a column of numbers (or of dates as days, for date-valued metrics) for `metric`.
     pub fn push(&mut self, metric: &Metric, values: Vec<Option<f64>>) -> PolarsResult<()> {
         let name = metric.to_string();

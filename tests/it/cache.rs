@@ -130,3 +130,57 @@ fn the_real_brief_is_the_same_from_the_cache() {
     let _ = one("fill", &[]);
     assert!(cold == one("warm", &[]), "byte-identical from the cache");
 }
+
+#[test]
+fn the_computed_columns_are_kept_and_a_changed_rule_is_seen() {
+    let dir = scratch("cache_frame");
+    let config = demo_copy(&dir);
+    // Its own rules folder, to edit.
+    let rules = dir.join("rules");
+    std::fs::create_dir_all(&rules).unwrap();
+    for e in std::fs::read_dir(root().join("rules")).unwrap().flatten() {
+        std::fs::copy(e.path(), rules.join(e.file_name())).unwrap();
+    }
+    let run_file = std::fs::read_to_string(&config).unwrap();
+    let line = run_file.lines().find(|l| l.starts_with("rules:")).unwrap();
+    std::fs::write(&config, run_file.replace(line, "rules: rules")).unwrap();
+    let first = brief(&config, &dir.join("first"), &[]);
+    let cache = dir.join(marketbrief::data::cache::DIR);
+    let frames = || {
+        std::fs::read_dir(&cache)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with("frame-"))
+            .count()
+    };
+    assert_eq!(frames(), 1, "the run's columns are kept");
+    assert_eq!(brief(&config, &dir.join("warm"), &[]), first);
+
+    // The month-lead threshold raised from 2 to 20 points: the headline changes, and the
+    // brief read with the kept columns of the old rules would not.
+    let perf = rules.join("performance.yaml");
+    let text = std::fs::read_to_string(&perf).unwrap();
+    assert!(text.contains("    21d: {t: 2}\n"));
+    std::fs::write(
+        &perf,
+        text.replace("    21d: {t: 2}\n", "    21d: {t: 20}\n"),
+    )
+    .unwrap();
+    let edited = brief(&config, &dir.join("edited"), &[]);
+    let truth = brief(&config, &dir.join("truth"), &["--no-cache"]);
+    assert_eq!(edited, truth, "the edited rule is read");
+    assert_ne!(edited, first, "and it shows");
+    assert_eq!(frames(), 2, "kept under a new key");
+    // A third version of the rules: only the two newest entries are kept.
+    std::fs::write(
+        &perf,
+        text.replace("    21d: {t: 2}\n", "    21d: {t: 3}\n"),
+    )
+    .unwrap();
+    let third = brief(&config, &dir.join("third"), &[]);
+    assert_eq!(
+        third,
+        brief(&config, &dir.join("third_truth"), &["--no-cache"])
+    );
+    assert_eq!(frames(), 2, "older entries pruned");
+}
