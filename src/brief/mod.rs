@@ -200,20 +200,30 @@ impl Brief {
 impl<'a> Prepared<'a> {
     /// Loads rules, templates and data, and computes every metric and rule over the calendar.
     pub fn new(config: &'a RunConfig) -> Result<Self, Error> {
-        let p = crate::profile::phase(|| "1 rules: load and compile".into());
-        let rules = RuleSet::load(&config.rules_dir, config)?;
-        drop(p);
-        let p = crate::profile::phase(|| "2 templates: compile".into());
-        let narrator = Narrator::new(
-            config.templates_dir.as_deref(),
-            &rules,
-            config.locale,
-            config.style.bands,
-        )?;
-        drop(p);
-        let p = crate::profile::phase(|| "3 data: read and parse (all)".into());
-        let data = Dataset::load(config)?;
-        drop(p);
+        // The kept columns, the data, and the rules with their templates load side by side.
+        let kept = crate::data::frame_cache::start_reading(config);
+        let (words, data) = std::thread::scope(|scope| {
+            let data = scope.spawn(|| {
+                let _p = crate::profile::phase(|| "3 data: read and parse (all)".into());
+                Dataset::load(config)
+            });
+            let words = (|| -> Result<(RuleSet, Narrator), Error> {
+                let p = crate::profile::phase(|| "1 rules: load and compile".into());
+                let rules = RuleSet::load(&config.rules_dir, config)?;
+                drop(p);
+                let _p = crate::profile::phase(|| "2 templates: compile".into());
+                let narrator = Narrator::new(
+                    config.templates_dir.as_deref(),
+                    &rules,
+                    config.locale,
+                    config.style.bands,
+                )?;
+                Ok((rules, narrator))
+            })();
+            (words, data.join().expect("the data thread does not panic"))
+        });
+        let (rules, narrator) = words?;
+        let data = data?;
         let mut wanted: BTreeSet<Metric> = rules.metrics();
         let table_rows = Rows::new(rules.rules.iter().flat_map(|r| r.facts.values()), config);
         wanted.extend(table_rows.metrics().cloned());
@@ -233,10 +243,10 @@ impl<'a> Prepared<'a> {
         let names: Vec<String> = all_metrics.iter().map(Metric::to_string).collect();
         let key = crate::data::frame_cache::key(config, &data, &names);
         let dir = data.cache_dir.clone();
-        let cached = (dir.as_deref().zip(key.as_ref())).and_then(|(d, k)| {
-            let _p = crate::profile::phase(|| "4 metrics: read from the cache".into());
-            crate::data::frame_cache::get(d, k)
-        });
+        let entry = kept.and_then(|h| h.join().ok().flatten());
+        let cached = key
+            .as_ref()
+            .and_then(|k| crate::data::frame_cache::take(entry, k));
         let (frame, held) = match cached {
             Some((columns, held)) => (
                 MetricFrame::from_columns(columns, data.calendar.clone(), &all_metrics),

@@ -20,7 +20,7 @@ use crate::config::{Format, Source};
 pub const NO_CACHE_ENV: &str = "MARKETBRIEF_NO_CACHE";
 /// The cache folder's name, beside the run file.
 pub const DIR: &str = ".marketbrief-cache";
-const MAGIC: &[u8; 8] = b"MBCACHE2";
+pub(super) const MAGIC: &[u8; 8] = b"MBCACHE2";
 
 static OFF: AtomicBool = AtomicBool::new(false);
 
@@ -242,6 +242,11 @@ pub(super) struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    /// A reader at the start of `b`.
+    pub(super) fn new(b: &'a [u8]) -> Reader<'a> {
+        Reader { b, at: 0 }
+    }
+
     /// A reader placed after the header, if the entry has the format's mark and `key`'s text.
     pub(super) fn after_header(b: &'a [u8], key: &Key) -> Option<Reader<'a>> {
         let mut r = Reader { b, at: 0 };

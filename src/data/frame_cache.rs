@@ -1,7 +1,8 @@
 //! The computed metric columns and rule columns of a run, kept in the cache folder so that
 //! the next run with the same inputs reads them instead of computing them again (about 90 ms
-//! of a brief's 200). The entry is served only when everything the columns depend on is as
-//! it was: this program (its version, and the executable's size and modification time), the
+//! of a brief's 200). One entry per run file, read in the background while the rules,
+//! templates and data load; it is used only when everything the columns depend on is as it
+//! was: this program (its version, and the executable's size and modification time), the
 //! run file's bytes, every rule file's bytes, every data file's path, size, modification
 //! time and content hash, and the list of metrics asked for. Each column keeps its type and
 //! which values are missing, so a brief is the same byte for byte with or without it.
@@ -77,11 +78,44 @@ pub fn key(config: &RunConfig, data: &Dataset, metrics: &[String]) -> Option<Key
         }
     }
     text.push_str(&metrics.join("\n"));
-    let name = format!("frame-{:016x}.bin", content_hash(text.as_bytes()));
     Some(Key {
-        name: PathBuf::from(name),
+        name: entry_name(&config.path),
         text: text.into_bytes(),
     })
+}
+
+/// The entry of the run file at `run_file`: one per run file.
+fn entry_name(run_file: &Path) -> PathBuf {
+    let path = std::fs::canonicalize(run_file).unwrap_or_else(|_| run_file.to_path_buf());
+    let hash = content_hash(path.to_string_lossy().as_bytes());
+    PathBuf::from(format!("frame-{hash:016x}.bin"))
+}
+
+/// An entry read back: the key text it was made for, and its columns.
+pub struct Entry {
+    text: Vec<u8>,
+    metrics: DataFrame,
+    held: DataFrame,
+}
+
+/// Starts reading the run file's entry in the background (it is most of the cached run's
+/// reading); [`Entry`]'s columns are used only if [`take`] finds its key matches.
+pub fn start_reading(config: &RunConfig) -> Option<std::thread::JoinHandle<Option<Entry>>> {
+    if cache::off() {
+        return None;
+    }
+    let path = cache::folder(&config.path).join(entry_name(&config.path));
+    Some(std::thread::spawn(move || {
+        let _p = crate::profile::phase(|| "4 metrics: read from the cache (thread)".into());
+        let bytes = std::fs::read(path).ok()?;
+        decode(&bytes)
+    }))
+}
+
+/// The columns of `entry` if it was made for `key`.
+pub fn take(entry: Option<Entry>, key: &Key) -> Option<(DataFrame, DataFrame)> {
+    let e = entry?;
+    (e.text == key.text).then_some((e.metrics, e.held))
 }
 
 /// One validity byte per row (1: a value), then, for fixed-width types, every row's value
@@ -180,14 +214,17 @@ fn get_frame(r: &mut Reader) -> Option<DataFrame> {
     DataFrame::new_infer_height(columns).ok()
 }
 
-/// The metric columns and rule columns kept under `key`, if a valid entry exists.
-pub fn get(dir: &Path, key: &Key) -> Option<(DataFrame, DataFrame)> {
-    let bytes = std::fs::read(dir.join(&key.name)).ok()?;
-    (bytes.get(..MAGIC.len())? == MAGIC).then_some(())?;
-    let mut r = Reader::after_header(&bytes[MAGIC.len()..], key)?;
+fn decode(bytes: &[u8]) -> Option<Entry> {
+    let mut r = Reader::new(bytes);
+    (r.take(MAGIC.len())? == MAGIC && r.take(cache::MAGIC.len())? == cache::MAGIC).then_some(())?;
+    let text = r.bytes()?.to_vec();
     let metrics = get_frame(&mut r)?;
     let held = get_frame(&mut r)?;
-    (r.at == bytes.len() - MAGIC.len()).then_some((metrics, held))
+    (r.at == bytes.len()).then_some(Entry {
+        text,
+        metrics,
+        held,
+    })
 }
 
 /// Keeps a run's metric columns and rule columns. A failure is no error: the next run
@@ -197,26 +234,5 @@ pub fn put(dir: &Path, key: &Key, metrics: &DataFrame, held: &DataFrame) {
     w.extend(cache::header(key));
     if put_frame(&mut w, metrics).is_ok() && put_frame(&mut w, held).is_ok() {
         cache::save(dir, &key.name, &w);
-        prune(dir);
-    }
-}
-
-/// Keeps the two newest frame entries (the run file edited and edited back is served), so
-/// that a preview rebuilt on every save does not fill the disk.
-fn prune(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut frames: Vec<(std::time::SystemTime, PathBuf)> = entries
-        .flatten()
-        .filter(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            name.starts_with("frame-") && name.ends_with(".bin")
-        })
-        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
-        .collect();
-    frames.sort_by_key(|f| std::cmp::Reverse(f.0));
-    for (_, path) in frames.into_iter().skip(2) {
-        let _ = std::fs::remove_file(path);
     }
 }
