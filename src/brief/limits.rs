@@ -146,7 +146,7 @@ fn thin_history(
 ) -> Option<Note> {
     let day = frame.calendar[row];
     let d = m.dates.iter().rposition(|d| *d <= day)?;
-    let listed = m.closes.iter().filter(|c| c[d].is_some()).count() as i64;
+    let listed = i64::from(m.listed[d]);
     let (days, counted) = read
         .iter()
         .filter_map(|x| match x {

@@ -20,7 +20,7 @@ use crate::config::{Format, Source};
 pub const NO_CACHE_ENV: &str = "MARKETBRIEF_NO_CACHE";
 /// The cache folder's name, beside the run file.
 pub const DIR: &str = ".marketbrief-cache";
-pub(super) const MAGIC: &[u8; 8] = b"MBCACHE2";
+pub(super) const MAGIC: &[u8; 8] = b"MBCACHE3";
 
 static OFF: AtomicBool = AtomicBool::new(false);
 
@@ -125,14 +125,11 @@ pub fn get(dir: &Path, key: &Key) -> Option<(Content, Vec<String>, Vec<String>)>
         1 => {
             let dates = r.dates()?;
             let tickers = r.strings()?;
-            let closes = (tickers.iter())
-                .map(|_| r.column(dates.len()))
-                .collect::<Option<Vec<_>>>()?;
-            Content::Members(Members {
-                dates,
-                tickers,
-                closes,
-            })
+            let listed = (r.take(dates.len().checked_mul(4)?)?.chunks_exact(4))
+                .map(|b| u32::from_le_bytes(b.try_into().expect("four bytes")))
+                .collect();
+            let packed = r.take(tickers.len().checked_mul(dates.len())?.checked_mul(8)?)?;
+            Content::Members(Members::packed(dates, tickers, listed, packed.to_vec()))
         }
         _ => return None,
     };
@@ -157,7 +154,10 @@ pub fn put(dir: &Path, key: &Key, content: &Content, warnings: &[String], notes:
             w.extend_from_slice(&1u32.to_le_bytes());
             put_dates(&mut w, &m.dates);
             put_strings(&mut w, &m.tickers);
-            m.closes.iter().for_each(|col| put_column(&mut w, col));
+            m.listed
+                .iter()
+                .for_each(|n| w.extend_from_slice(&n.to_le_bytes()));
+            m.closes().iter().for_each(|col| put_column(&mut w, col));
         }
         _ => return,
     }

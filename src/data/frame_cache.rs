@@ -10,6 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
+use polars_arrow::bitmap::Bitmap;
 
 use super::cache::{self, content_hash, Key, Reader};
 use super::Dataset;
@@ -159,22 +160,23 @@ fn put_frame(w: &mut Vec<u8>, frame: &DataFrame) -> PolarsResult<()> {
     Ok(())
 }
 
-/// `n` validity bytes, then `n` values of `width` bytes each read by `one`.
-fn fixed<T>(
-    r: &mut Reader,
-    n: usize,
-    width: usize,
-    one: impl Fn(&[u8]) -> T,
-) -> Option<Vec<Option<T>>> {
+/// `n` validity bytes as a mask (None when every value is there).
+fn validity(r: &mut Reader, n: usize) -> Option<Option<Bitmap>> {
     let valid = r.take(n)?;
-    let data = r.take(n.checked_mul(width)?)?;
-    (valid.iter().zip(data.chunks_exact(width)))
-        .map(|(v, b)| match v {
-            1 => Some(Some(one(b))),
-            0 => Some(None),
-            _ => None,
-        })
-        .collect()
+    if valid.iter().any(|v| *v > 1) {
+        return None;
+    }
+    Some((!valid.iter().all(|v| *v == 1)).then(|| valid.iter().map(|v| *v == 1).collect()))
+}
+
+/// `n` values of `width` bytes each, read by `one`.
+fn fixed<T>(r: &mut Reader, n: usize, width: usize, one: impl Fn(&[u8]) -> T) -> Option<Vec<T>> {
+    Some(
+        r.take(n.checked_mul(width)?)?
+            .chunks_exact(width)
+            .map(one)
+            .collect(),
+    )
 }
 
 fn get_frame(r: &mut Reader) -> Option<DataFrame> {
@@ -184,19 +186,28 @@ fn get_frame(r: &mut Reader) -> Option<DataFrame> {
         let name = String::from_utf8(r.bytes()?.to_vec()).ok()?;
         let name = PlSmallStr::from(name.as_str());
         let column = match r.take(1)?[0] {
-            0 => Column::new(
-                name,
-                fixed(r, height, 8, |b| {
+            0 => {
+                let mask = validity(r, height)?;
+                let v = fixed(r, height, 8, |b| {
                     f64::from_le_bytes(b.try_into().expect("eight bytes"))
-                })?,
-            ),
-            1 => Column::new(
-                name,
-                fixed(r, height, 4, |b| {
+                })?;
+                Float64Chunked::from_vec_validity(name, v, mask).into_column()
+            }
+            1 => {
+                let mask = validity(r, height)?;
+                let v = fixed(r, height, 4, |b| {
                     i32::from_le_bytes(b.try_into().expect("four bytes"))
-                })?,
-            ),
-            2 => Column::new(name, fixed(r, height, 1, |b| b[0] == 1)?),
+                })?;
+                Int32Chunked::from_vec_validity(name, v, mask).into_column()
+            }
+            2 => {
+                let valid = r.take(height)?;
+                let v = r.take(height)?;
+                let values: Vec<Option<bool>> = (valid.iter().zip(v))
+                    .map(|(ok, b)| (*ok == 1).then_some(*b == 1))
+                    .collect();
+                Column::new(name, values)
+            }
             3 => {
                 let valid = r.take(height)?.to_vec();
                 let texts = (valid.iter())

@@ -22,11 +22,8 @@ pub fn read(path: &Path, notes: &mut Vec<String>) -> Result<Members, DataError> 
         .filter(|(i, _)| *i != date_col)
         .map(|(_, t)| t.trim().to_string())
         .collect();
-    let mut members = Members {
-        closes: vec![Vec::new(); tickers.len()],
-        tickers,
-        dates: Vec::new(),
-    };
+    let mut closes: Vec<Vec<Option<f64>>> = vec![Vec::new(); tickers.len()];
+    let mut dates: Vec<chrono::NaiveDate> = Vec::new();
     let mut order = DateOrder::new(path, "Date");
     let mut not_prices: Vec<String> = Vec::new();
     for record in rdr.records() {
@@ -35,14 +32,14 @@ pub fn read(path: &Path, notes: &mut Vec<String>) -> Result<Members, DataError> 
         let date_text = record.get(date_col).unwrap_or("");
         let date = date_cell(path, line, "Date", date_text)?;
         order.push(date, line)?;
-        members.dates.push(date);
+        dates.push(date);
         let mut t = 0;
         for (i, cell) in record.iter().enumerate() {
             if i == date_col {
                 continue;
             }
             let cell = cell.trim();
-            let ticker = &members.tickers[t];
+            let ticker = &tickers[t];
             let value = match number_cell(path, line, ticker, cell) {
                 _ if cell.is_empty() => None,
                 Ok(x) if x <= 0.0 => {
@@ -51,11 +48,11 @@ pub fn read(path: &Path, notes: &mut Vec<String>) -> Result<Members, DataError> 
                 }
                 _ => Some(price_cell(path, line, ticker, cell)?),
             };
-            members.closes[t].push(value);
+            closes[t].push(value);
             t += 1;
         }
     }
-    if members.dates.is_empty() {
+    if dates.is_empty() {
         return Err(DataError::Empty {
             path: path.to_path_buf(),
         });
@@ -70,7 +67,7 @@ pub fn read(path: &Path, notes: &mut Vec<String>) -> Result<Members, DataError> 
             tickers.join(", ")
         ));
     }
-    Ok(members)
+    Ok(Members::new(dates, tickers, closes))
 }
 
 #[cfg(test)]
@@ -86,8 +83,8 @@ mod tests {
         );
         let m = read(&p, &mut vec![]).unwrap();
         assert_eq!(m.tickers, vec!["AAA", "BBB"]);
-        assert_eq!(m.closes[0], vec![Some(10.0), Some(11.0)]);
-        assert_eq!(m.closes[1], vec![None, Some(5.5)]);
+        assert_eq!(m.closes()[0], vec![Some(10.0), Some(11.0)]);
+        assert_eq!(m.closes()[1], vec![None, Some(5.5)]);
     }
 
     #[test]
@@ -111,8 +108,8 @@ mod tests {
         let p = temp_file("m4.csv", b"Date,AAA,BBB\n2024-01-02,0,5\n2024-01-03,-1,6\n");
         let mut notes = vec![];
         let m = read(&p, &mut notes).unwrap();
-        assert_eq!(m.closes[0], vec![None, None]);
-        assert_eq!(m.closes[1], vec![Some(5.0), Some(6.0)]);
+        assert_eq!(m.closes()[0], vec![None, None]);
+        assert_eq!(m.closes()[1], vec![Some(5.0), Some(6.0)]);
         assert_eq!(
             notes,
             ["2 closes of zero or below (AAA) are read as missing."]

@@ -123,14 +123,78 @@ pub struct Series {
 }
 
 /// Daily closes of every member of an index, on the matrix's own dates.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Members {
     /// Dates, strictly increasing.
     pub dates: Vec<NaiveDate>,
     /// Member tickers.
     pub tickers: Vec<String>,
-    /// `closes[t][d]`: ticker `t` on date `d`; `None` before listing.
-    pub closes: Vec<Vec<Option<f64>>>,
+    /// How many members have a close on each date.
+    pub listed: Vec<u32>,
+    /// `closes[t][d]`: ticker `t` on date `d`; `None` before listing. Read from the cache,
+    /// they are decoded only when first asked for (breadth kept in the cache needs none).
+    closes: std::sync::OnceLock<Vec<Vec<Option<f64>>>>,
+    /// The closes as the cache keeps them (per ticker, each date's f64, NaN when missing).
+    packed: Option<std::sync::Arc<Vec<u8>>>,
+}
+
+impl PartialEq for Members {
+    fn eq(&self, o: &Members) -> bool {
+        self.dates == o.dates && self.tickers == o.tickers && self.closes() == o.closes()
+    }
+}
+
+impl Members {
+    /// Members from their closes, `closes[t][d]` for ticker `t` on date `d`.
+    pub fn new(dates: Vec<NaiveDate>, tickers: Vec<String>, closes: Vec<Vec<Option<f64>>>) -> Self {
+        let listed = (0..dates.len())
+            .map(|d| {
+                closes
+                    .iter()
+                    .filter(|c| c.get(d).is_some_and(Option::is_some))
+                    .count() as u32
+            })
+            .collect();
+        Members {
+            dates,
+            tickers,
+            listed,
+            closes: std::sync::OnceLock::from(closes),
+            packed: None,
+        }
+    }
+
+    /// Members whose closes stay packed until asked for.
+    pub(crate) fn packed(
+        dates: Vec<NaiveDate>,
+        tickers: Vec<String>,
+        listed: Vec<u32>,
+        packed: Vec<u8>,
+    ) -> Self {
+        Members {
+            dates,
+            tickers,
+            listed,
+            closes: std::sync::OnceLock::new(),
+            packed: Some(std::sync::Arc::new(packed)),
+        }
+    }
+
+    /// `closes()[t][d]`: ticker `t` on date `d`; `None` before listing.
+    pub fn closes(&self) -> &[Vec<Option<f64>>] {
+        self.closes.get_or_init(|| {
+            let n = self.dates.len().max(1);
+            let bytes = self.packed.as_deref().map_or(&[][..], Vec::as_slice);
+            (bytes.chunks(8 * n))
+                .map(|col| {
+                    (col.chunks_exact(8))
+                        .map(|b| f64::from_le_bytes(b.try_into().expect("eight bytes")))
+                        .map(|x| (!x.is_nan()).then_some(x))
+                        .collect()
+                })
+                .collect()
+        })
+    }
 }
 
 /// One equity position of a fund.

@@ -136,19 +136,17 @@ pub fn read_members(path: &Path) -> Result<Members, DataError> {
     calendar.dedup();
     let row_of: HashMap<NaiveDate, usize> =
         calendar.iter().enumerate().map(|(i, d)| (*d, i)).collect();
-    let mut members = Members {
-        dates: calendar,
-        ..Members::default()
-    };
+    let mut tickers_out: Vec<String> = Vec::new();
+    let mut closes: Vec<Vec<Option<f64>>> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     for (row, ((date, value), ticker)) in dates.iter().zip(values).zip(tickers.iter()).enumerate() {
         let ticker = ticker.unwrap_or("").to_string();
         let t = *index.entry(ticker.clone()).or_insert_with(|| {
-            members.tickers.push(ticker.clone());
-            members.closes.push(vec![None; members.dates.len()]);
-            members.tickers.len() - 1
+            tickers_out.push(ticker.clone());
+            closes.push(vec![None; calendar.len()]);
+            tickers_out.len() - 1
         });
-        let cell = &mut members.closes[t][row_of[date]];
+        let cell = &mut closes[t][row_of[date]];
         if cell.is_some() {
             let value = format!("{ticker} {date}");
             return Err(bad_cell(
@@ -163,12 +161,12 @@ pub fn read_members(path: &Path) -> Result<Members, DataError> {
             .map(|v| checked(path, row + 1, "close", v))
             .transpose()?;
     }
-    if members.dates.is_empty() {
+    if calendar.is_empty() {
         return Err(DataError::Empty {
             path: path.to_path_buf(),
         });
     }
-    Ok(members)
+    Ok(Members::new(calendar, tickers_out, closes))
 }
 
 #[cfg(test)]
@@ -193,8 +191,8 @@ mod tests {
         .unwrap();
         let m = read_members(&write("m.parquet", df)).unwrap();
         assert_eq!(m.tickers, vec!["AAA", "BBB"]);
-        assert_eq!(m.closes[0], vec![Some(10.0), Some(11.0)]);
-        assert_eq!(m.closes[1], vec![None, Some(5.0)]);
+        assert_eq!(m.closes()[0], vec![Some(10.0), Some(11.0)]);
+        assert_eq!(m.closes()[1], vec![None, Some(5.0)]);
     }
 
     #[test]

@@ -101,7 +101,7 @@ fn measures(members: &Members, wanted: &[(Breadth, usize)]) -> Vec<Vec<Option<f6
         .collect();
     let mut own: Vec<(usize, f64)> = Vec::new();
     let mut values: Vec<f64> = Vec::new();
-    for closes in &members.closes {
+    for closes in members.closes() {
         own.clear();
         own.extend(
             closes
@@ -257,15 +257,15 @@ mod tests {
         let dates: Vec<NaiveDate> = (2..=5)
             .map(|day| NaiveDate::from_ymd_opt(2024, 1, day).unwrap())
             .collect();
-        let members = Members {
+        let members = Members::new(
             dates,
-            tickers: vec!["A".into(), "B".into(), "C".into()],
-            closes: vec![
+            vec!["A".into(), "B".into(), "C".into()],
+            vec![
                 vec![Some(10.0), Some(11.0), Some(12.0), Some(9.0)],
                 vec![Some(10.0), Some(9.0), Some(8.0), Some(9.5)],
                 vec![None, None, Some(5.0), Some(6.0)], // listed on day 3
             ],
-        };
+        );
         let wanted = [
             Breadth::AboveSma,
             Breadth::Counted,

@@ -106,7 +106,7 @@ fn mutate(seed: &str, edits: &[Edit]) -> Vec<u8> {
 fn all_finite(data: &Dataset) -> bool {
     data.sources.iter().all(|l| match &l.content {
         Content::Series(s) => s.values.iter().all(|x| x.is_finite()),
-        Content::Members(m) => m.closes.iter().flatten().flatten().all(|x| x.is_finite()),
+        Content::Members(m) => m.closes().iter().flatten().flatten().all(|x| x.is_finite()),
         Content::Holdings(h) => h
             .iter()
             .flat_map(|s| &s.holdings)
