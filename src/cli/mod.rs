@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
-use crate::brief::{AsOf, Brief, Error};
+use crate::brief::{AsOf, Error};
 use crate::config::{OutputFormat, RunConfig};
 
 /// Writes market commentary from market data: rules over metric columns, filled into templates.
@@ -255,7 +255,11 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 (Some(_), 0) => config.formats.clone(),
                 (Some(_), _) => format,
             };
-            let brief = Brief::generate(&config, as_of)?;
+            let prepared = crate::brief::Prepared::new(&config)?;
+            let brief = prepared.brief(as_of)?;
+            // The process ends next: its memory goes back whole, without freeing every column
+            // and template one by one.
+            std::mem::forget(prepared);
             let stem = format!("brief-{}", brief.data_as_of);
             match out {
                 Some(dir) => {
