@@ -16,8 +16,9 @@ use crate::config::{OutputFormat, RunConfig};
 #[derive(Debug, Parser)]
 #[command(name = "marketbrief", version, about)]
 pub struct Cli {
-    /// Read every source from its file, neither reading nor writing the cache of parsed
-    /// sources (`.marketbrief-cache/` beside the run file).
+    /// Read every source from its file and compute every column, neither reading nor
+    /// writing the cache (`.marketbrief-cache/` beside the run file: parsed sources and the
+    /// run's computed columns).
     #[arg(long, global = true)]
     pub no_cache: bool,
     /// What to do.

@@ -1,8 +1,9 @@
 //! `marketbrief serve`: a live preview for the writer. A local web server (loopback unless
 //! told otherwise) shows the brief for any trading day, with its charts; hovering or focusing
 //! a sentence shows its evidence; a "why not?" list names the rules that held but were not
-//! printed. Saving a rule file, template or the run file rebuilds the run and reloads the
-//! page; a save with a mistake shows `check`'s messages instead, until the next good save.
+//! printed. Saving a rule file, template or the run file (or a data file changing) rebuilds
+//! the run and reloads the page; a save with a mistake shows `check`'s messages instead,
+//! until the next good save.
 //!
 //! One thread serves every request: a preview has one reader, and the run (data, metrics,
 //! rules) is rebuilt between requests, never under one. The HTTP layer is `tiny_http`, a

@@ -1,6 +1,6 @@
-//! What the preview watches: the run file, the rules folder and the templates folder. A
-//! save is seen as a change in any file's size or modification time, or a file added or
-//! removed.
+//! What the preview watches: the run file, the rules folder, the templates folder and every
+//! data file the run reads (a `fetch` during a preview is seen too). A save is seen as a change
+//! in any file's size or modification time, or a file added or removed.
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -29,10 +29,11 @@ impl Watched {
         }
     }
 
-    /// The run file and the folders it names.
+    /// The run file, the folders it names and its data files.
     pub fn of(config_path: &Path, config: &RunConfig) -> Watched {
         let mut roots = vec![config_path.to_path_buf(), config.rules_dir.clone()];
         roots.extend(config.templates_dir.clone());
+        roots.extend(config.sources.iter().flat_map(|s| s.files.iter().cloned()));
         Watched { roots }
     }
 

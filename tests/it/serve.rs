@@ -2,8 +2,9 @@
 //! the DevTools protocol: load a date, move to the next trading day with the → key, hover a
 //! sentence and read its evidence (which must equal the brief's JSON), edit a rule file in a
 //! temporary copy and see the page reload with the change, break it and see `check`'s message
-//! with its line, fix it and see the brief again; a screenshot is kept in
-//! `target/test-artifacts/`, and every request the page made went to the server.
+//! with its line, fix it and see the brief again, see it reload when a data file changes; a
+//! screenshot is kept in `target/test-artifacts/`, and every request the page made went to
+//! the server.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -139,6 +140,19 @@ fn the_preview_shows_evidence_moves_by_key_and_reloads_on_each_save() {
         "!document.getElementById('problems') && document.body.textContent.includes('that marks a market correction')",
         60,
         "the brief after the fix",
+    );
+    // A data file rewritten (as `fetch` does) rebuilds the run too: the page reloads.
+    let generation = b.eval("document.body.dataset.generation");
+    let lrg = dir.join("data/LRG.csv");
+    let bytes = std::fs::read(&lrg).unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    std::fs::write(&lrg, &bytes).unwrap();
+    b.wait_for(
+        &format!(
+            "document.body.dataset.generation && document.body.dataset.generation !== {generation}"
+        ),
+        60,
+        "the page to reload after a data file changed",
     );
     std::thread::sleep(Duration::from_millis(200));
 
