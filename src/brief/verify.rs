@@ -11,21 +11,11 @@ use chrono::NaiveDate;
 use super::compose::Printed;
 use super::Error;
 use crate::config::Bands;
-use crate::metrics::{Kind, Metric, Value};
+use crate::metrics::{Metric, Value};
 use crate::narrative::check::{check, check_masked, date_after, Fact, Masks, Mismatch, Tally};
 use crate::narrative::context::TableCtx;
 use crate::narrative::{FindingText, Table};
 use crate::rules::Finding;
-
-/// How a value reads when no metric says: built-in facts of the data notes.
-fn kind_of(v: &Value) -> Kind {
-    match v {
-        Value::Number(_) => Kind::Level,
-        Value::Count(_) => Kind::Count,
-        Value::Date(_) => Kind::Date,
-        Value::Text(_) => Kind::Text,
-    }
-}
 
 /// What every text of one brief is checked with.
 pub struct Check<'a> {
@@ -54,7 +44,7 @@ impl Check<'_> {
                     .rule
                     .facts
                     .get(k)
-                    .map_or_else(|| kind_of(value), |m| m.kind()),
+                    .map_or_else(|| value.kind(), |m| m.kind()),
                 span: spans.get(k).copied().unwrap_or(1),
                 threshold: matches!(f.rule.facts.get(k), Some(Metric::Cleared(..))),
             })

@@ -67,6 +67,18 @@ pub enum Value {
     Text(String),
 }
 
+impl Value {
+    /// How the value reads when no metric says (a built-in fact): a number as a level.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Value::Number(_) => Kind::Level,
+            Value::Count(_) => Kind::Count,
+            Value::Date(_) => Kind::Date,
+            Value::Text(_) => Kind::Text,
+        }
+    }
+}
+
 /// Every metric a run needs, one column each, over the trading calendar.
 #[derive(Debug, Clone)]
 pub struct MetricFrame {

@@ -56,25 +56,19 @@ fn clean(line: &str, number: usize, from: usize) -> (String, Vec<(usize, usize)>
                     push(c, byte, &mut text, &mut at);
                 }
             }
-            '!' if chars.get(k + 1).is_some_and(|n| n.1 == '[') => {
-                // An image: skipped whole.
-                let rest = &line[byte..];
-                let end = rest.find(')').map_or(line.len(), |e| byte + e + 1);
+            // An image is skipped whole, and a link's target is not prose: both end at ')'.
+            '!' | ']'
+                if chars
+                    .get(k + 1)
+                    .is_some_and(|n| n.1 == if c == '!' { '[' } else { '(' }) =>
+            {
+                let end = line[byte..].find(')').map_or(line.len(), |e| byte + e + 1);
                 while k < chars.len() && chars[k].0 < end {
                     k += 1;
                 }
                 continue;
             }
             '[' => {}
-            ']' if chars.get(k + 1).is_some_and(|n| n.1 == '(') => {
-                // A link's target is not prose.
-                let rest = &line[byte..];
-                let end = rest.find(')').map_or(line.len(), |e| byte + e + 1);
-                while k < chars.len() && chars[k].0 < end {
-                    k += 1;
-                }
-                continue;
-            }
             c => push(c, byte, &mut text, &mut at),
         }
         k += 1;

@@ -21,15 +21,6 @@ fn from_json(v: &serde_json::Value) -> Option<Value> {
     }
 }
 
-fn kind_of(v: &Value) -> Kind {
-    match v {
-        Value::Number(_) => Kind::Level,
-        Value::Count(_) => Kind::Count,
-        Value::Date(_) => Kind::Date,
-        Value::Text(_) => Kind::Text,
-    }
-}
-
 /// Every value the draft may state on `row`: the run's metrics, and the brief's shown facts.
 pub fn candidates(prepared: &Prepared, row: usize, shown: &JsonBrief) -> Vec<Candidate> {
     let by_name: BTreeMap<String, &Metric> = (prepared.metrics.iter())
@@ -53,9 +44,7 @@ pub fn candidates(prepared: &Prepared, row: usize, shown: &JsonBrief) -> Vec<Can
                 continue;
             };
             let metric = (f.metric.as_ref()).and_then(|n| by_name.get(n).map(|m| (*m).clone()));
-            let kind = metric
-                .as_ref()
-                .map_or_else(|| kind_of(&value), Metric::kind);
+            let kind = metric.as_ref().map_or_else(|| value.kind(), Metric::kind);
             out.push(Candidate {
                 metric,
                 value,

@@ -100,19 +100,7 @@ fn a_user_template_overrides_one_partial_and_keeps_the_rest() {
 #[test]
 fn a_weekend_as_of_gives_the_friday_brief() {
     let config = root().join("examples/demo/marketbrief.yaml");
-    let brief = |date: &str| {
-        let o = run(&[
-            "generate",
-            "--config",
-            config.to_str().unwrap(),
-            "--as-of",
-            date,
-            "--format",
-            "json",
-        ]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()
-    };
+    let brief = |date: &str| crate::support::brief_json(&config, date);
     let saturday = brief("2025-06-21");
     let friday = brief("2025-06-20");
     assert_eq!(saturday["as_of"], "2025-06-21");

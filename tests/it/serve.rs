@@ -11,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use crate::cdp::Browser;
-use crate::support::{demo_copy, root, run, scratch};
+use crate::support::{demo_copy, root, scratch};
 
 /// The server process, stopped when the test ends (passing or not).
 struct Server(Child);
@@ -182,16 +182,7 @@ fn hover_the_lead_and_read_its_evidence(b: &mut Browser, config: &std::path::Pat
         "[...document.querySelectorAll('#evidence tr.fact')].map(r => [r.dataset.name, r.querySelector('.value').textContent])",
     );
     let panel = b.eval("document.getElementById('evidence').textContent");
-    let o = run(&[
-        "generate",
-        "--config",
-        config.to_str().unwrap(),
-        "--as-of",
-        date,
-        "--format",
-        "json",
-    ]);
-    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let json = crate::support::brief_json(config, date);
     let sentence = &json["sentences"][k];
     let facts = sentence["facts"].as_object().unwrap();
     assert_eq!(shown.as_array().unwrap().len(), facts.len(), "{panel}");

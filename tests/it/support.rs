@@ -106,6 +106,21 @@ pub fn generate_into(config: &Path, out: &Path) -> (i32, String) {
     (o.status.code().unwrap_or(-1), stderr)
 }
 
+/// The JSON brief `generate` writes for `date` with the run file `config`.
+pub fn brief_json(config: &Path, date: &str) -> serde_json::Value {
+    let o = run(&[
+        "generate",
+        "--config",
+        config.to_str().unwrap(),
+        "--as-of",
+        date,
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
 /// Points a copied run file at its own rules folder holding one file `name` with `yaml`.
 pub fn use_own_rules(config: &Path, name: &str, yaml: &str) {
     let rules = config.parent().unwrap().join("rules");
