@@ -144,7 +144,7 @@ mod tests {
 
     fn finding(id: &str, section: &str, priority: i64, group: Option<&str>) -> Finding {
         Finding {
-            rule: Rule {
+            rule: std::sync::Arc::new(Rule {
                 id: id.into(),
                 section: section.into(),
                 priority,
@@ -164,7 +164,7 @@ mod tests {
                 expect: Default::default(),
                 path: "r.yaml".into(),
                 line: 1,
-            },
+            }),
             facts: Default::default(),
             strength: 0.0,
         }
@@ -207,8 +207,7 @@ mod tests {
         weak.strength = 0.2;
         let mut strong = finding("strong", "performance", 50, None);
         strong.strength = 1.5;
-        strong
-            .rule
+        std::sync::Arc::make_mut(&mut strong.rule)
             .facts
             .insert("weak".into(), Metric::Close("weak".into()));
         let s = select(vec![weak, strong], &Budget::default());
@@ -225,7 +224,7 @@ mod tests {
         let many: Vec<Finding> = (0..6)
             .map(|i| {
                 let mut f = finding(&format!("p{i}"), "performance", 50 - i, None);
-                f.rule.facts =
+                std::sync::Arc::make_mut(&mut f.rule).facts =
                     [("x".into(), Metric::Return(format!("S{i}"), Window::Days(1)))].into();
                 f
             })
@@ -245,7 +244,7 @@ mod tests {
     #[test]
     fn a_baseline_is_kept_for_the_plan_to_place() {
         let mut day = finding("market_day", "performance", 1, None);
-        day.rule.baseline = true;
+        std::sync::Arc::make_mut(&mut day.rule).baseline = true;
         let s = select(
             vec![day, finding("beat", "breadth", 50, None)],
             &Budget::default(),
@@ -256,9 +255,9 @@ mod tests {
     #[test]
     fn caveats_about_unprinted_sections_go() {
         let mut about_breadth = finding("thin_members", "caveats", 10, None);
-        about_breadth.rule.applies_to = vec!["breadth".into()];
+        std::sync::Arc::make_mut(&mut about_breadth.rule).applies_to = vec!["breadth".into()];
         let mut about_perf = finding("young_move", "caveats", 10, None);
-        about_perf.rule.applies_to = vec!["performance".into()];
+        std::sync::Arc::make_mut(&mut about_perf.rule).applies_to = vec!["performance".into()];
         let s = select(
             vec![
                 finding("beat", "performance", 50, None),
@@ -275,7 +274,7 @@ mod tests {
     fn a_group_speaks_over_the_headlines_window_when_it_can() {
         let over = |id: &str, priority, group: Option<&str>, days| {
             let mut f = finding(id, "style", priority, group);
-            f.rule.about.window = Some(Window::Days(days));
+            std::sync::Arc::make_mut(&mut f.rule).about.window = Some(Window::Days(days));
             f
         };
         let findings = || {
@@ -289,7 +288,7 @@ mod tests {
         assert_eq!(ids(&s), ["lead_21d", "equal_21d"]);
         // Without a member over the headline's window, the stronger one speaks.
         let mut other = findings();
-        other[0].rule.about.window = Some(Window::Days(5));
+        std::sync::Arc::make_mut(&mut other[0].rule).about.window = Some(Window::Days(5));
         assert_eq!(
             ids(&select(other, &Budget::default())),
             ["lead_21d", "equal_63d"]

@@ -36,7 +36,7 @@ fn note(source: &str, id: &str, template: &str, facts: Vec<(&str, Value)>) -> No
 
 fn finding(id: &str, template: &str, facts: Vec<(&str, Value)>) -> Finding {
     Finding {
-        rule: Rule {
+        rule: std::sync::Arc::new(Rule {
             id: format!("data_limits/{id}"),
             section: "caveats".into(),
             priority: 0,
@@ -56,7 +56,7 @@ fn finding(id: &str, template: &str, facts: Vec<(&str, Value)>) -> Finding {
             show: true,
             path: "(built in)".into(),
             line: 0,
-        },
+        }),
         facts: facts.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
         strength: 0.0,
     }

@@ -124,7 +124,7 @@ impl Prepared<'_> {
                     .filter(|(name, _)| !f.rule.maybe.contains(*name))
                     .map(|(_, m)| m);
                 if !self.old_snapshots(required, day).is_empty() {
-                    f.rule.priority -= OLD_SNAPSHOT_PENALTY;
+                    std::sync::Arc::make_mut(&mut f.rule).priority -= OLD_SNAPSHOT_PENALTY;
                 }
                 f
             })

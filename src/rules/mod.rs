@@ -271,8 +271,8 @@ pub struct Expect {
 /// A rule that holds on the as-of date, with the values of its facts.
 #[derive(Debug, Clone)]
 pub struct Finding {
-    /// The rule.
-    pub rule: Rule,
+    /// The rule (shared with the run's rule set: a finding is made per rule and day).
+    pub rule: std::sync::Arc<Rule>,
     /// Fact values on the as-of date.
     pub facts: BTreeMap<String, Value>,
     /// How far past its thresholds the condition is on that date (0 at the threshold, 1 at
@@ -293,8 +293,8 @@ impl Finding {
 /// All rules of a run, and their boolean columns once evaluated.
 #[derive(Debug, Clone)]
 pub struct RuleSet {
-    /// Rules, in file-name order, then in file order.
-    pub rules: Vec<Rule>,
+    /// Rules, in file-name order, then in file order; shared with the findings they make.
+    pub rules: Vec<std::sync::Arc<Rule>>,
     /// Rules left out because they need data the run file marks absent: (rule id, name).
     pub skipped: Vec<(String, String)>,
 }
@@ -356,6 +356,7 @@ impl RuleSet {
         }
         references::check(&mut rules, &mut skipped, &mut problems);
         about::resolve(&mut rules);
+        let rules = rules.into_iter().map(std::sync::Arc::new).collect();
         Ok((RuleSet { rules, skipped }, problems))
     }
 
@@ -374,7 +375,7 @@ impl RuleSet {
     /// that read the rules just evaluated (added to `metrics`), then the rules that need those.
     pub fn evaluate(&self, metrics: &mut MetricFrame) -> Result<DataFrame, RuleError> {
         let order = in_dependency_order(&self.metrics());
-        let mut pending: Vec<&Rule> = self.rules.iter().collect();
+        let mut pending: Vec<&Rule> = self.rules.iter().map(|r| &**r).collect();
         let mut done: BTreeSet<&str> = BTreeSet::new();
         let mut columns: Vec<Column> = Vec::new();
         loop {
@@ -440,7 +441,7 @@ impl RuleSet {
             }
             if missing.is_empty() {
                 out.push(Finding {
-                    rule: rule.clone(),
+                    rule: std::sync::Arc::clone(rule),
                     facts,
                     strength: rule.when.strength(metrics, row),
                 });
