@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::{evaluate, Node, Operand};
 use crate::brief::{AsOf, Error, Prepared};
 use crate::metrics::Value;
-use crate::output::json_value;
+use crate::output::{json_value, JsonBrief};
 
 /// Why every rule held or not on one date.
 #[derive(Debug, Clone, Serialize)]
@@ -58,12 +58,28 @@ pub struct Skipped {
 
 /// Explains every rule (or only `only`) on `as_of`.
 pub fn explain(prepared: &Prepared, as_of: AsOf, only: Option<&str>) -> Result<Explanation, Error> {
+    let brief = prepared.brief(as_of).map(|b| b.json);
+    explain_brief(
+        prepared,
+        as_of,
+        only,
+        brief.as_ref().map_err(ToString::to_string),
+    )
+}
+
+/// [`explain`] for a brief already written for `as_of` (or why it could not be).
+pub fn explain_brief(
+    prepared: &Prepared,
+    as_of: AsOf,
+    only: Option<&str>,
+    brief: Result<&JsonBrief, String>,
+) -> Result<Explanation, Error> {
     let row = prepared.row(as_of)?;
     let frame = &prepared.frame;
     let data_as_of = frame.calendar[row];
-    let (brief, brief_error) = match prepared.brief(as_of) {
-        Ok(b) => (Some(b.json), None),
-        Err(e) => (None, Some(e.to_string())),
+    let (brief, brief_error) = match brief {
+        Ok(b) => (Some(b), None),
+        Err(e) => (None, Some(e)),
     };
     let part_of = |id: &str, part: &str| {
         brief

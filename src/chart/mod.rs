@@ -22,23 +22,34 @@ pub struct Figure {
     pub svg: String,
 }
 
-/// The charts of the brief for `date` whose headline came from `headline_rule`.
+/// The two charts' figures for `date`, the pair being the one `headline_rule` compares.
+pub fn charts(
+    prepared: &Prepared,
+    config: &RunConfig,
+    headline_rule: Option<&str>,
+    date: NaiveDate,
+) -> (Option<draw::Relative>, Option<draw::Returns>) {
+    let name_of = |sym: &str| {
+        config
+            .resolve(sym)
+            .map_or(sym.to_string(), |s| s.name.clone())
+    };
+    let relative = figures::pair(prepared, config, headline_rule).and_then(|(a, b)| {
+        let names = (&name_of(&a)[..], &name_of(&b)[..]);
+        figures::relative(prepared, names, (&a, &b), date, config.locale)
+    });
+    (relative, figures::returns(prepared, config, date))
+}
+
+/// The charts of the brief for `date` whose headline came from `headline_rule`, as SVG.
 pub fn figures(
     prepared: &Prepared,
     config: &RunConfig,
     headline_rule: Option<&str>,
     date: NaiveDate,
 ) -> Result<Vec<Figure>, String> {
-    let name_of = |sym: &str| {
-        config
-            .resolve(sym)
-            .map_or(sym.to_string(), |s| s.name.clone())
-    };
+    let (relative, returns) = charts(prepared, config, headline_rule, date);
     let mut out = Vec::new();
-    let relative = figures::pair(prepared, config, headline_rule).and_then(|(a, b)| {
-        let names = (&name_of(&a)[..], &name_of(&b)[..]);
-        figures::relative(prepared, names, (&a, &b), date, config.locale)
-    });
     if let Some(r) = relative {
         out.push(Figure {
             key: "relative",
@@ -46,7 +57,7 @@ pub fn figures(
             title: r.title,
         });
     }
-    if let Some(r) = figures::returns(prepared, config, date) {
+    if let Some(r) = returns {
         out.push(Figure {
             key: "returns",
             svg: draw::returns_svg(&r)?,

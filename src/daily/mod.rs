@@ -451,17 +451,8 @@ fn build(
     let headline_rule = (brief.json.sentences.iter())
         .find(|s| s.part == "headline")
         .map(|s| s.rule.clone());
-    let name_of = |sym: &str| {
-        config
-            .resolve(sym)
-            .map_or(sym.to_string(), |s| s.name.clone())
-    };
-    let relative = crate::chart::figures::pair(prepared, config, headline_rule.as_deref())
-        .and_then(|(a, b)| {
-            let names = (&name_of(&a)[..], &name_of(&b)[..]);
-            crate::chart::figures::relative(prepared, names, (&a, &b), date, config.locale)
-        });
-    let returns = crate::chart::figures::returns(prepared, config, date);
+    let (relative, returns) =
+        crate::chart::charts(prepared, config, headline_rule.as_deref(), date);
     let charts = crate::chart::draw::write(staging, relative.as_ref(), returns.as_ref())
         .map_err(DailyError::Publish)?;
     let pngs: Vec<email::ChartRef> = (charts.iter())

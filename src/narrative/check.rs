@@ -164,18 +164,7 @@ impl Claim {
 
     /// Whether its unit (or none) may print a value of `kind`.
     pub fn fits_kind(&self, kind: Kind) -> bool {
-        let unit = match self.test {
-            Test::Near { unit, .. } | Test::Within { unit, .. } | Test::MoreThan { unit, .. } => {
-                unit
-            }
-        };
-        match unit {
-            Unit::Percent => matches!(kind, Kind::Return | Kind::Percent | Kind::Level),
-            Unit::Points => kind == Kind::Points,
-            Unit::BasisPoints => kind == Kind::BasisPoints,
-            Unit::Times => matches!(kind, Kind::Times | Kind::Level | Kind::Count),
-            Unit::Any => !matches!(kind, Kind::Date | Kind::Text),
-        }
+        self.test.unit().fits(kind) && !matches!(kind, Kind::Date | Kind::Text)
     }
 
     /// For "more than x": the line `x` a writer says the value is beyond.
@@ -189,12 +178,7 @@ impl Claim {
     /// Whether it carries a unit (`%`, points, basis points, times) rather than being a bare
     /// number.
     pub fn has_unit(&self) -> bool {
-        let unit = match self.test {
-            Test::Near { unit, .. } | Test::Within { unit, .. } | Test::MoreThan { unit, .. } => {
-                unit
-            }
-        };
-        unit != Unit::Any
+        self.test.unit() != Unit::Any
     }
 
     /// The number of decimals printed (for writing a value the same way).
@@ -250,16 +234,30 @@ enum Test {
     MoreThan { x: f64, unit: Unit },
 }
 
-impl Test {
-    fn holds(&self, v: f64, fact: &Fact) -> bool {
-        let kind = fact.kind;
-        let fits = |unit: Unit| match unit {
+impl Unit {
+    /// Whether a figure printed in this unit may state a value of `kind`.
+    fn fits(self, kind: Kind) -> bool {
+        match self {
             Unit::Percent => matches!(kind, Kind::Return | Kind::Percent | Kind::Level),
             Unit::Points => kind == Kind::Points,
             Unit::BasisPoints => kind == Kind::BasisPoints,
             Unit::Times => matches!(kind, Kind::Times | Kind::Level | Kind::Count),
             Unit::Any => true,
-        };
+        }
+    }
+}
+
+impl Test {
+    fn unit(&self) -> Unit {
+        match *self {
+            Test::Near { unit, .. } | Test::Within { unit, .. } | Test::MoreThan { unit, .. } => {
+                unit
+            }
+        }
+    }
+
+    fn holds(&self, v: f64, fact: &Fact) -> bool {
+        let fits = |unit: Unit| unit.fits(fact.kind);
         match *self {
             Test::Near {
                 x,

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::authoring::explain::{explain, Explanation};
+use crate::authoring::explain::{explain_brief, Explanation};
 use crate::brief::{AsOf, Brief, Prepared};
 use crate::config::RunConfig;
 use crate::metrics::Metric;
@@ -322,7 +322,7 @@ pub fn brief(config: &RunConfig, prepared: &Prepared, day: NaiveDate, generation
     );
     let (article, evidence_json, why) = match prepared.brief(AsOf::Date(date)) {
         Ok(brief) => {
-            let why = explain(prepared, AsOf::Date(date), None).ok();
+            let why = explain_brief(prepared, AsOf::Date(date), None, Ok(&brief.json)).ok();
             let ev = why
                 .as_ref()
                 .map_or_else(Vec::new, |w| evidence(prepared, &brief.json, w, date));

@@ -351,28 +351,7 @@ pub fn describe(m: &Metric, entities: &Entities) -> String {
 
 /// `v` written as `kind` prints it, with `decimals` decimals (as the draft printed it).
 pub fn written(v: &Value, kind: Kind, decimals: usize, locale: crate::config::Locale) -> String {
-    let number = |x: f64| {
-        let s = format!("{:.*}", decimals, x.abs());
-        let (int, frac) = s
-            .split_once('.')
-            .map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
-        let mut grouped = String::new();
-        for (i, c) in int.chars().enumerate() {
-            if i > 0 && (int.len() - i) % 3 == 0 {
-                grouped.push(',');
-            }
-            grouped.push(c);
-        }
-        let sign = if x < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') {
-            "-"
-        } else {
-            ""
-        };
-        match frac {
-            Some(f) => format!("{sign}{grouped}.{f}"),
-            None => format!("{sign}{grouped}"),
-        }
-    };
+    let number = |x: f64| crate::narrative::filters::numbers::grouped(x, decimals);
     match (v, kind) {
         (Value::Number(x), Kind::Return) => {
             let n = number(*x);

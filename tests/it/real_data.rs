@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::support::{root, run, scratch};
+use crate::support::{root, scratch};
 
 const DATES: &[&str] = &[
     "2019-12-31",
@@ -173,18 +173,7 @@ fn brief_json(date: &str) -> serde_json::Value {
         .replace("../../../shared/data", data.to_str().unwrap())
         .replace("rules: ../../rules", "rules: rules");
     std::fs::write(dir.join("marketbrief.yaml"), run_file).unwrap();
-    let cfg = dir.join("marketbrief.yaml");
-    let o = run(&[
-        "generate",
-        "--config",
-        cfg.to_str().unwrap(),
-        "--as-of",
-        date,
-        "--format",
-        "json",
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    serde_json::from_slice(&o.stdout).unwrap()
+    crate::support::brief_json(&dir.join("marketbrief.yaml"), date)
 }
 
 fn facts(json: &serde_json::Value, rule: &str) -> Option<BTreeMap<String, serde_json::Value>> {

@@ -16,7 +16,7 @@ fn round_to(x: f64, digits: i32) -> f64 {
 }
 
 /// Digits with thousands separators and `digits` decimals: `1,234.5`.
-fn grouped(x: f64, digits: usize) -> String {
+pub(crate) fn grouped(x: f64, digits: usize) -> String {
     let s = format!("{:.digits$}", round_to(x, digits as i32).abs());
     let (int, frac) = match s.split_once('.') {
         Some((i, f)) => (i, Some(f)),
