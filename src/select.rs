@@ -167,6 +167,7 @@ mod tests {
             }),
             facts: Default::default(),
             strength: 0.0,
+            news: 0.0,
         }
     }
 

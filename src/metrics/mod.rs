@@ -15,7 +15,7 @@ mod holdings;
 mod metric;
 mod rates;
 mod returns;
-mod stats;
+pub(crate) mod stats;
 mod thresholds;
 mod turning;
 mod valuation;

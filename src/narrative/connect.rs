@@ -4,7 +4,7 @@
 //! Two findings that share a subject in one family either agree ("And over five sessions
 //! ...", where the window narrows) or point opposite ways ("But on the day ..."); a caveat on
 //! the subject of the finding before it concedes ("Still, ..."). Findings on different subjects of one family
-//! that measure alike compare ("Likewise, ...", "By contrast, ..."). Anything else is simply
+//! that measure alike over the same window compare ("Likewise, ...", "By contrast, ..."). Anything else is simply
 //! set side by side.
 //! The words rotate with the trading day, so consecutive briefs do not read alike, and the
 //! same date always reads the same.
@@ -68,7 +68,11 @@ pub fn relation(prev: &Message, next: &Message) -> Relation {
         };
     }
     match (a.subjects.first(), b.subjects.first()) {
-        (Some((_, x)), Some((_, y))) if !shared && a.measure == b.measure && *x != 0 && *y != 0 => {
+        // Parallel only when measured alike over the same window: a five-session lead and a
+        // three-month ratio are not "likewise".
+        (Some((_, x)), Some((_, y)))
+            if !shared && a.measure == b.measure && a.window == b.window && *x != 0 && *y != 0 =>
+        {
             if x == y {
                 Relation::Likewise
             } else {
@@ -249,6 +253,15 @@ mod tests {
             relation(&s, &msg("H.", &highs)),
             Relation::Plain,
             "another measure"
+        );
+        let over_a_year = About {
+            window: Some(crate::metrics::Window::Days(252)),
+            ..large.clone()
+        };
+        assert_eq!(
+            relation(&s, &msg("Y.", &over_a_year)),
+            Relation::Plain,
+            "alike, but over another window"
         );
         let texts = paragraph(&[s, msg("Only 35% of members.", &thin)], 1);
         assert_eq!(texts[1], "By contrast, only 35% of members.");

@@ -8,7 +8,10 @@
 //!   takeaways with the same figures;
 //! - every sentence with two printed values and a printed gap adds up as printed;
 //! - no direction word on a figure that prints as zero;
-//! - nothing dated after the brief, and every holdings figure dated in its own sentence.
+//! - nothing dated after the brief, and every holdings figure dated in its own sentence;
+//! - no percentile read backwards ("than on only"), no bare level sentence ("The Russell 2000
+//!   index ended the day at 2,222.98."), no note about the run itself ("Note: rule ...") in
+//!   the brief; "Likewise" and "Similarly" are counted.
 //!
 //! The figures are printed for the record.
 
@@ -214,7 +217,19 @@ struct Record {
     zero_moves: Vec<String>,
     late_dates: Vec<String>,
     words: usize,
+    than_on_only: Vec<String>,
+    bare_levels: Vec<String>,
+    run_notes: Vec<String>,
+    likewise: usize,
 }
+
+/// A sentence that only states an index's level: it tells the reader nothing.
+static BARE_LEVEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^The [A-Z][\w&' -]* index (?:ended the day at|closed at|finished at) [\d,]+\.\d+\.$",
+    )
+    .unwrap()
+});
 
 #[test]
 fn every_trading_day_renders_reads_like_a_draft_and_varies_its_headline() {
@@ -375,6 +390,18 @@ fn every_trading_day_renders_reads_like_a_draft_and_varies_its_headline() {
                 .find_iter(md)
                 .map(|m| format!("{day}: {}", m.as_str())),
         );
+        if md.contains("than on only") {
+            r.than_on_only.push(day.to_string());
+        }
+        if md.contains("- Note: ") {
+            r.run_notes.push(day.to_string());
+        }
+        for s in text.lines().flat_map(sentences) {
+            if BARE_LEVEL.is_match(s) {
+                r.bare_levels.push(format!("{day}: {s}"));
+            }
+            r.likewise += usize::from(s.starts_with("Likewise,") || s.starts_with("Similarly,"));
+        }
         let after_date: Vec<NaiveDate> = dates(md).into_iter().filter(|d| *d > day).collect();
         if !after_date.is_empty() {
             r.late_dates.push(format!("{day}: {after_date:?}"));
@@ -410,7 +437,30 @@ fn every_trading_day_renders_reads_like_a_draft_and_varies_its_headline() {
         r.late_dates.len(),
         per(r.words),
     );
+    eprintln!(
+        "2010-2025: {} briefs with \"than on only\", {} bare level sentences, {} briefs with a \
+         note about the run; \"Likewise\"/\"Similarly\" open {:.2} sentences per brief",
+        r.than_on_only.len(),
+        r.bare_levels.len(),
+        r.run_notes.len(),
+        per(r.likewise),
+    );
     eprintln!("data notes printed, by rule: {notes:?}");
+    assert!(
+        r.than_on_only.is_empty(),
+        "{:?}",
+        &r.than_on_only[..r.than_on_only.len().min(5)]
+    );
+    assert!(
+        r.bare_levels.is_empty(),
+        "{:?}",
+        &r.bare_levels[..r.bare_levels.len().min(5)]
+    );
+    assert!(
+        r.run_notes.is_empty(),
+        "{:?}",
+        &r.run_notes[..r.run_notes.len().min(5)]
+    );
     for (rule, n) in leads.iter().filter(|(r, _)| !r.is_empty()) {
         assert!(
             *n <= 20 || wordings(rule) >= 5,
@@ -485,6 +535,9 @@ fn the_editors_reading_catches_what_it_should() {
             .len(),
         0
     );
+    assert!(BARE_LEVEL.is_match("The Russell 2000 index ended the day at 2,222.98."));
+    assert!(BARE_LEVEL.is_match("The S&P 500 index closed at 5,074.08."));
+    assert!(!BARE_LEVEL.is_match("The S&P 500 index closed at 5,074.08, a record."));
     assert!(ZERO_MOVE.is_match("The S&P 500 is up 0.0% this week."));
     assert!(!ZERO_MOVE.is_match("The S&P 500 is up 0.1% this week."));
     let d = dates("data to May 1, 2026 and 9 July 2024, June 2023, 2024-09-13");

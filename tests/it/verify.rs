@@ -129,7 +129,9 @@ fn the_demo_draft_verifies_and_each_edit_is_reported_at_its_place() {
         format!("Some traders expect a 1,234.5% gain.\n\n{g}")
     });
     let invented = (invented.0, invented.1 + "Some traders expect a ".len());
-    // A return changed, a gap changed, a direction word flipped, a date changed.
+    // A direction word flipped, a return changed, a gap changed, a date changed. The one
+    // edit that changes the length goes first, so later places stay where they were read.
+    let (md, dir_word) = edit(&md, r"the Small Cap Index (climbed) \d", |_| "fell".into());
     let (md, ret) = edit(
         &md,
         r"Index returned ([+-]\d+\.\d)% over the past month",
@@ -138,7 +140,6 @@ fn the_demo_draft_verifies_and_each_edit_is_reported_at_its_place() {
     let (md, gap) = edit(&md, r"a lead of (\d+\.\d) percentage points", |g| {
         format!("{:.1}", g.parse::<f64>().unwrap() + 1.0)
     });
-    let (md, dir_word) = edit(&md, r"the Small Cap Index (climbed) \d", |_| "fell".into());
     let (md, date) = edit(&md, r"The move dates from (May 15, 2025)", |_| {
         "May 19, 2025".into()
     });
