@@ -167,7 +167,6 @@ mod tests {
             }),
             facts: Default::default(),
             strength: 0.0,
-            news: 0.0,
         }
     }
 

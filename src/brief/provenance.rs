@@ -53,7 +53,6 @@ pub fn json(
                 section: f.rule.section.clone(),
                 priority: f.rule.priority,
                 strength: f.strength,
-                news: f.news,
                 // What the brief printed for it: its lead, body or caveat text.
                 text: (printed.iter())
                     .find(|p| p.finding == i && matches!(p.part, "lead" | "body" | "caveat"))

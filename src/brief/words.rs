@@ -125,7 +125,6 @@ impl Prepared<'_> {
                     .map(|(_, m)| m);
                 if !self.old_snapshots(required, day).is_empty() {
                     std::sync::Arc::make_mut(&mut f.rule).priority -= OLD_SNAPSHOT_PENALTY;
-                    f.news -= OLD_SNAPSHOT_PENALTY as f64 / 100.0;
                 }
                 f
             })

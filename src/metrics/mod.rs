@@ -15,7 +15,7 @@ mod holdings;
 mod metric;
 mod rates;
 mod returns;
-pub(crate) mod stats;
+mod stats;
 mod thresholds;
 mod turning;
 mod valuation;

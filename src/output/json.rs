@@ -45,9 +45,6 @@ pub struct JsonFinding {
     pub priority: i64,
     /// How far past its thresholds the condition was (ranks equal priorities).
     pub strength: f64,
-    /// Its news value (`rules::news`: rarity on a log scale, less what it has held
-    /// recently, plus priority / 100). Recorded for tuning; the brief still ranks by priority.
-    pub news: f64,
     /// Rendered body text.
     pub text: String,
     /// Named facts: numbers as numbers, dates as ISO strings.

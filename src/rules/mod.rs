@@ -10,7 +10,6 @@ pub mod about;
 mod expr;
 pub mod family;
 pub mod kinds;
-pub mod news;
 mod raw;
 mod references;
 
@@ -277,11 +276,8 @@ pub struct Finding {
     /// Fact values on the as-of date.
     pub facts: BTreeMap<String, Value>,
     /// How far past its thresholds the condition is on that date (0 at the threshold, 1 at
-    /// twice it): ranks findings of equal news value.
+    /// twice it): ranks findings of equal priority.
     pub strength: f64,
-    /// How unusual the finding is on its date (`news::value`). Recorded in the JSON; not yet
-    /// used to rank (a plain percentile saturates for counts and long "since" measures).
-    pub news: f64,
 }
 
 impl Finding {
@@ -370,12 +366,6 @@ impl RuleSet {
         for r in &self.rules {
             r.when.metrics(&mut out);
             out.extend(r.facts.values().cloned());
-            match news::measure(&r.when).filter(|_| r.show) {
-                Some((m, _)) if !news::is_recurrence(&m) => {
-                    out.insert(news::column(&m));
-                }
-                _ => {}
-            }
         }
         out
     }
@@ -450,29 +440,10 @@ impl RuleSet {
                 }
             }
             if missing.is_empty() {
-                let number = |m: &Metric| match metrics.value(m, row) {
-                    Some(Value::Number(x)) => Some(x),
-                    Some(Value::Count(n)) => Some(n as f64),
-                    _ => None,
-                };
-                // A baseline (the day's moves) holds nearly every day: it is never news.
-                let rarity = match news::measure(&rule.when) {
-                    _ if rule.baseline => 0.0,
-                    Some((m, _)) if news::is_recurrence(&m) => news::recurrence(number(&m)),
-                    Some((m, high)) => news::rarity(number(&news::column(&m)), high),
-                    None => news::DEFAULT_RARITY,
-                };
-                let held_on = |r: usize| held.column(&rule.id).ok()?.get(r).ok()?.extract_bool();
-                let recent = (row.saturating_sub(news::RECENT)..row)
-                    .filter(|&r| held_on(r) == Some(true))
-                    .count() as f64
-                    / news::RECENT as f64;
-                let new = row > 0 && held_on(row - 1) == Some(false);
                 out.push(Finding {
                     rule: std::sync::Arc::clone(rule),
                     facts,
                     strength: rule.when.strength(metrics, row),
-                    news: news::value(rarity, recent, new, rule.priority),
                 });
             } else {
                 warnings.push(format!(

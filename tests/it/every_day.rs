@@ -231,6 +231,11 @@ static BARE_LEVEL: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
+/// Fails naming the first ten of `found`, if there are any.
+fn assert_none(found: &[String]) {
+    assert!(found.is_empty(), "{:?}", &found[..found.len().min(10)]);
+}
+
 #[test]
 fn every_trading_day_renders_reads_like_a_draft_and_varies_its_headline() {
     if data_dir().is_none() {
@@ -446,21 +451,9 @@ fn every_trading_day_renders_reads_like_a_draft_and_varies_its_headline() {
         per(r.likewise),
     );
     eprintln!("data notes printed, by rule: {notes:?}");
-    assert!(
-        r.than_on_only.is_empty(),
-        "{:?}",
-        &r.than_on_only[..r.than_on_only.len().min(5)]
-    );
-    assert!(
-        r.bare_levels.is_empty(),
-        "{:?}",
-        &r.bare_levels[..r.bare_levels.len().min(5)]
-    );
-    assert!(
-        r.run_notes.is_empty(),
-        "{:?}",
-        &r.run_notes[..r.run_notes.len().min(5)]
-    );
+    assert_none(&r.than_on_only);
+    assert_none(&r.bare_levels);
+    assert_none(&r.run_notes);
     for (rule, n) in leads.iter().filter(|(r, _)| !r.is_empty()) {
         assert!(
             *n <= 20 || wordings(rule) >= 5,
@@ -475,16 +468,8 @@ fn every_trading_day_renders_reads_like_a_draft_and_varies_its_headline() {
         "{:#?}",
         &r.mismatches[..r.mismatches.len().min(10)]
     );
-    assert!(
-        r.zero_moves.is_empty(),
-        "{:?}",
-        &r.zero_moves[..r.zero_moves.len().min(10)]
-    );
-    assert!(
-        r.late_dates.is_empty(),
-        "{:?}",
-        &r.late_dates[..r.late_dates.len().min(10)]
-    );
+    assert_none(&r.zero_moves);
+    assert_none(&r.late_dates);
     assert!(
         r.sentences as f64 / r.paragraphs as f64 >= 2.0,
         "paragraphs average {:.2} sentences",
