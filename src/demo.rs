@@ -243,15 +243,18 @@ fn holdings_csv(
     s
 }
 
+/// The 10-year yield: a random walk, quieter over the last month (so that the month's story is
+/// the indexes', not a rates move).
 fn fred_csv(days: &[NaiveDate], rng: &mut Rng) -> String {
     let mut s = String::from("observation_date,DGS10\n");
     let mut y = 4.10;
     let mut day = days[0];
     let last = *days.last().expect("days");
+    let quiet_from = days[days.len().saturating_sub(22)];
     while day <= last {
         if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
             if days.contains(&day) {
-                y += 0.035 * rng.normal();
+                y += if day > quiet_from { 0.012 } else { 0.035 } * rng.normal();
                 let _ = writeln!(s, "{day},{y:.2}");
             } else {
                 let _ = writeln!(s, "{day},");

@@ -1,7 +1,8 @@
 //! Which findings make the brief, and in what order.
 //!
-//! Findings rank by priority, then by strength (how far past its thresholds the condition
-//! is), then by rule id for a stable order. Then, strongest first:
+//! Findings rank by news value (how rare the day's reading is, with the rule's priority as
+//! the author's weight: `rules::news`), then by priority, then by strength (how far past its
+//! thresholds the condition is), then by rule id for a stable order. Then, strongest first:
 //! - **contradictions** go: findings that share a `group` exclude each other, so "led" and
 //!   "trailed" over one window never both print;
 //! - **repeats** merge: a finding whose facts are all facts of findings already kept states
@@ -40,9 +41,9 @@ fn fact_metrics(f: &Finding) -> BTreeSet<&Metric> {
 /// Ranks and de-duplicates findings within `budget`.
 pub fn select(mut findings: Vec<Finding>, budget: &Budget) -> Selection {
     findings.sort_by(|a, b| {
-        b.rule
-            .priority
-            .cmp(&a.rule.priority)
+        b.news
+            .total_cmp(&a.news)
+            .then_with(|| b.rule.priority.cmp(&a.rule.priority))
             .then_with(|| b.strength.total_cmp(&a.strength))
             .then_with(|| a.rule.id.cmp(&b.rule.id))
     });
@@ -167,6 +168,7 @@ mod tests {
             }),
             facts: Default::default(),
             strength: 0.0,
+            news: priority as f64 / 100.0,
         }
     }
 

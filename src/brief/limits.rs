@@ -59,6 +59,7 @@ fn finding(id: &str, template: &str, facts: Vec<(&str, Value)>) -> Finding {
         }),
         facts: facts.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
         strength: 0.0,
+        news: 0.0,
     }
 }
 

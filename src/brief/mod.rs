@@ -155,6 +155,8 @@ pub struct Prepared<'a> {
     pub frame: MetricFrame,
     /// One boolean column per rule: on which dates it holds.
     pub held: DataFrame,
+    /// How rare each leading rule's reading is, row by row.
+    news: crate::rules::news::News,
     /// Every metric of the run (the rules', the table's and their inputs), in dependency
     /// order: what `verify` reads a draft against.
     pub metrics: Vec<Metric>,
@@ -281,6 +283,7 @@ impl<'a> Prepared<'a> {
         let masks = crate::narrative::check::Masks::new(&masks);
         let facts = rules.rules.iter().flat_map(|r| r.facts.values());
         let spans = shown::window_spans(&frame.calendar, facts);
+        let news = crate::rules::news::News::new(&rules.rules, &frame, &held);
         Ok(Prepared {
             config,
             rules,
@@ -294,6 +297,7 @@ impl<'a> Prepared<'a> {
             spans,
             frame,
             held,
+            news,
             metrics: all_metrics,
             draw_charts: true,
         })

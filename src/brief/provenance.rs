@@ -53,6 +53,7 @@ pub fn json(
                 section: f.rule.section.clone(),
                 priority: f.rule.priority,
                 strength: f.strength,
+                news: (f.news * 1000.0).round() / 1000.0,
                 // What the brief printed for it: its lead, body or caveat text.
                 text: (printed.iter())
                     .find(|p| p.finding == i && matches!(p.part, "lead" | "body" | "caveat"))

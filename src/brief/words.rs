@@ -84,38 +84,40 @@ impl Prepared<'_> {
         let omit = config.style.holdings.older == OldHoldings::Omit;
         let mut old = Vec::new();
         let p = crate::profile::phase(|| "7a findings and selection".into());
-        let findings: Vec<Finding> = (self.rules.findings(&self.held, frame, row, warnings))
-            .into_iter()
-            .map(|mut f| {
-                // An optional fact from an old snapshot is left out; the finding stays.
-                if omit {
-                    let old: Vec<String> = (f.rule.facts.iter())
-                        .filter(|(name, m)| {
-                            f.rule.maybe.contains(*name)
-                                && !self.old_snapshots(std::iter::once(*m), day).is_empty()
-                        })
-                        .map(|(name, _)| name.clone())
-                        .collect();
-                    old.iter().for_each(|name| drop(f.facts.remove(name)));
-                }
-                f
-            })
-            .filter(|f| {
-                let required = (f.rule.facts.iter())
-                    .filter(|(name, _)| !f.rule.maybe.contains(*name))
-                    .map(|(_, m)| m);
-                let stale = self.old_snapshots(required, day);
-                let keep = !omit || stale.is_empty();
-                if !keep {
-                    let why = format!(
-                        "its holdings snapshot is older than {} days (style: holdings)",
-                        config.style.holdings.max_age_days
-                    );
-                    old.push((f.rule.id.clone(), why));
-                }
-                keep
-            })
-            .collect();
+        let findings: Vec<Finding> = (self
+            .rules
+            .findings(&self.held, frame, &self.news, row, warnings))
+        .into_iter()
+        .map(|mut f| {
+            // An optional fact from an old snapshot is left out; the finding stays.
+            if omit {
+                let old: Vec<String> = (f.rule.facts.iter())
+                    .filter(|(name, m)| {
+                        f.rule.maybe.contains(*name)
+                            && !self.old_snapshots(std::iter::once(*m), day).is_empty()
+                    })
+                    .map(|(name, _)| name.clone())
+                    .collect();
+                old.iter().for_each(|name| drop(f.facts.remove(name)));
+            }
+            f
+        })
+        .filter(|f| {
+            let required = (f.rule.facts.iter())
+                .filter(|(name, _)| !f.rule.maybe.contains(*name))
+                .map(|(_, m)| m);
+            let stale = self.old_snapshots(required, day);
+            let keep = !omit || stale.is_empty();
+            if !keep {
+                let why = format!(
+                    "its holdings snapshot is older than {} days (style: holdings)",
+                    config.style.holdings.max_age_days
+                );
+                old.push((f.rule.id.clone(), why));
+            }
+            keep
+        })
+        .collect();
         // Old news ranks lower: a finding on a snapshot older than the limit gives way to
         // fresher ones of nearly the same rank.
         let findings = (findings.into_iter())
@@ -125,6 +127,7 @@ impl Prepared<'_> {
                     .map(|(_, m)| m);
                 if !self.old_snapshots(required, day).is_empty() {
                     std::sync::Arc::make_mut(&mut f.rule).priority -= OLD_SNAPSHOT_PENALTY;
+                    f.news -= OLD_SNAPSHOT_PENALTY as f64 / 100.0;
                 }
                 f
             })
@@ -151,14 +154,16 @@ impl Prepared<'_> {
             .map(|f| shown::sessions(f, &self.spans, frame, row))
             .collect();
         let nothing = BTreeSet::new();
-        let render = |i: usize, said: &BTreeSet<String>| {
+        let render_on = |i: usize, said: &BTreeSet<String>, wording_day: usize| {
             let inputs = Inputs {
                 shown: &shown[i],
                 spans: &spans[i],
                 said,
             };
-            self.narrator.finding(&kept[i], &inputs, &self.markers, row)
+            self.narrator
+                .finding(&kept[i], &inputs, &self.markers, wording_day)
         };
+        let render = |i: usize, said: &BTreeSet<String>| render_on(i, said, row);
         drop(p);
         let p = crate::profile::phase(|| "7b finding texts (Tera)".into());
         let mut texts = (0..kept.len())
@@ -174,6 +179,10 @@ impl Prepared<'_> {
                     .filter_map(|k| f.rule.facts.get(k))
                     .collect(),
                 metrics_all: f.rule.facts.values().collect(),
+                printed: (t.printed.iter())
+                    .filter_map(|k| f.rule.facts.get(k))
+                    .collect(),
+                measure: crate::rules::news::measure(&f.rule.when).map(|(m, _)| m),
                 sentences: split_sentences(&t.text).len(),
                 figures: printed_numbers(&without_markers(&t.takeaway)),
                 takeaway: !f.rule.takeaway.is_empty()
@@ -189,23 +198,46 @@ impl Prepared<'_> {
         let plan = plan::plan(&infos, budget.takeaways, budget.watch);
         // Now that the order is known, texts that read `said` learn which of their facts the
         // brief printed before them (in the lead, the sections, the caveats).
+        // No sentence frame twice: a text that opens a sentence with the first four words of
+        // an earlier one takes the next of its rule's wordings that does not.
         let mut printed: BTreeSet<&Metric> = BTreeSet::new();
+        let mut frames: BTreeSet<String> = BTreeSet::new();
         for i in reading_order(&plan) {
             let rule = &kept[i].rule;
+            let said: BTreeSet<String> = (rule.facts.iter())
+                .filter(|(_, m)| printed.contains(m))
+                .map(|(k, _)| k.clone())
+                .collect();
             if self.narrator.reads_said(&rule.id) {
-                let said: BTreeSet<String> = (rule.facts.iter())
-                    .filter(|(_, m)| printed.contains(m))
-                    .map(|(k, _)| k.clone())
-                    .collect();
                 texts[i] = render(i, &said)?;
             }
+            let wordings = match &rule.says {
+                crate::rules::Says::Snippet(v) => v.len(),
+                crate::rules::Says::Template(_) => 1,
+            };
+            let repeats = |t: &str| sentence_frames(t).iter().any(|f| frames.contains(f));
+            if plan.headline != Some(i) && repeats(&texts[i].text) {
+                for k in 1..wordings {
+                    let other = render_on(i, &said, row + k)?;
+                    if !repeats(&other.text) {
+                        texts[i] = other;
+                        break;
+                    }
+                }
+            }
+            frames.extend(sentence_frames(&texts[i].text));
             printed.extend(texts[i].printed.iter().filter_map(|k| rule.facts.get(k)));
         }
         let composed = compose(kept, &texts, &plan, &self.entities, row);
-        // Findings the plan did not use: baselines, when other findings told the day.
+        // Findings the plan did not use: those whose figures were printed already, and
+        // baselines, when other findings told the day.
         for (i, f) in kept.iter().enumerate() {
             if !composed.printed.iter().any(|p| p.finding == i) {
-                let why = "a baseline, and other findings print".to_string();
+                let why = if plan.told.contains(&i) {
+                    "its figures are printed already".to_string()
+                } else {
+                    "a baseline, and other findings print".to_string()
+                };
                 selection.dropped.push((f.rule.id.clone(), why));
             }
         }
@@ -279,4 +311,22 @@ impl Prepared<'_> {
             read,
         })
     }
+}
+
+/// The first four words of each sentence of `text`, in lower case and without markers or
+/// punctuation: its sentence frames ("the turn has a").
+fn sentence_frames(text: &str) -> Vec<String> {
+    (split_sentences(&without_markers(text)).iter())
+        .filter_map(|s| {
+            let words: Vec<String> = (s.split_whitespace())
+                .map(|w| {
+                    w.trim_matches(|c: char| !c.is_alphanumeric())
+                        .to_lowercase()
+                })
+                .filter(|w| !w.is_empty())
+                .take(4)
+                .collect();
+            (words.len() == 4).then(|| words.join(" "))
+        })
+        .collect()
 }

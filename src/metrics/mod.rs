@@ -16,6 +16,7 @@ mod metric;
 mod rates;
 mod returns;
 mod stats;
+pub(crate) use stats::percentile;
 mod thresholds;
 mod turning;
 mod valuation;

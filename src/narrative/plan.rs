@@ -38,6 +38,10 @@ pub struct Info<'a> {
     pub metrics: BTreeSet<&'a Metric>,
     /// The metrics of all its facts.
     pub metrics_all: BTreeSet<&'a Metric>,
+    /// The metrics its body text prints.
+    pub printed: BTreeSet<&'a Metric>,
+    /// What its condition measures (`spread(IWM, QQQ, 21d)` for a lead): its news.
+    pub measure: Option<Metric>,
     /// The figures its takeaway prints, as written and sorted: two takeaways never print
     /// the same ones.
     pub figures: Vec<String>,
@@ -68,6 +72,27 @@ pub struct Plan {
     pub caveats: Vec<usize>,
     /// Findings whose watch lines close the brief.
     pub watch: Vec<usize>,
+    /// Findings left out because the lead or an earlier section printed all their figures.
+    pub told: Vec<usize>,
+}
+
+/// Whether a finding's news is printed in `said` already: every figure it prints, or the
+/// figure its condition measures (the 14.4-point lead that the lead called the widest since
+/// 2016 is not told again as a lead).
+fn told_by(f: &Info, said: &BTreeSet<&Metric>) -> bool {
+    let measured = f.measure.as_ref().is_some_and(|m| said.contains(m));
+    measured || !f.printed.is_empty() && f.printed.iter().all(|m| covered(m, said))
+}
+
+/// Whether `m` is printed in `said`, or follows from what is: a spread or a multiple of two
+/// returns both printed over its window.
+fn covered(m: &Metric, said: &BTreeSet<&Metric>) -> bool {
+    let ret = |a: &String, w| said.contains(&Metric::Return(a.clone(), w));
+    said.contains(m)
+        || match m {
+            Metric::Spread(a, b, w) | Metric::Multiple(a, b, w) => ret(a, *w) && ret(b, *w),
+            _ => false,
+        }
 }
 
 fn shares(a: &About, b: &About) -> bool {
@@ -130,7 +155,9 @@ pub fn plan(kept: &[Info], takeaways: usize, watch: usize) -> Plan {
                 .iter()
                 .any(|m| kept[h].metrics_all.contains(m))
         };
-        if let Some(&i) = (body.iter().filter(|i| !lead.contains(i)))
+        let said: BTreeSet<&Metric> = kept[h].printed.iter().copied().collect();
+        let adds = |i: &&usize| !told_by(&kept[**i], &said);
+        if let Some(&i) = (body.iter().filter(|i| !lead.contains(i)).filter(adds))
             .chain(baseline.iter().filter(new))
             .find(|i| !lead.contains(i) && fits(sentences, **i))
         {
@@ -145,11 +172,27 @@ pub fn plan(kept: &[Info], takeaways: usize, watch: usize) -> Plan {
             && !opposes(kept[i].about, top)
     });
 
+    // Each fact once: a finding whose every figure the lead or an earlier finding printed
+    // says nothing new ("the S&P 500 fell harder: -5.9% against -4.5%" after the day's moves).
+    let mut said: BTreeSet<&Metric> = BTreeSet::new();
+    for &i in &lead {
+        said.extend(kept[i].printed.iter().copied());
+    }
+    let mut told = Vec::new();
+    for &i in body.iter().filter(|i| !lead.contains(i)) {
+        if told_by(&kept[i], &said) {
+            told.push(i);
+        } else {
+            said.extend(kept[i].printed.iter().copied());
+        }
+    }
+
     // Takeaways: the headline's first, then each next finding that adds a metric of its own.
     let mut taken: Vec<usize> = Vec::new();
     let mut stated: BTreeSet<&Metric> = BTreeSet::new();
     for &i in std::iter::once(&h).chain(body.iter()) {
-        if taken.len() >= takeaways || taken.contains(&i) || !kept[i].takeaway {
+        if taken.len() >= takeaways || taken.contains(&i) || !kept[i].takeaway || told.contains(&i)
+        {
             continue;
         }
         let same_figures =
@@ -161,7 +204,9 @@ pub fn plan(kept: &[Info], takeaways: usize, watch: usize) -> Plan {
         taken.push(i);
     }
 
-    let rest: Vec<usize> = body.iter().copied().filter(|i| !lead.contains(i)).collect();
+    let rest: Vec<usize> = (body.iter().copied())
+        .filter(|i| !lead.contains(i) && !told.contains(i))
+        .collect();
     let mut sections: Vec<(String, Vec<Vec<usize>>)> = Vec::new();
     let mut order: Vec<&str> = Vec::new();
     for &i in &rest {
@@ -181,7 +226,7 @@ pub fn plan(kept: &[Info], takeaways: usize, watch: usize) -> Plan {
         .filter(|&i| kept[i].caveat && !lead.contains(&i))
         .collect();
     let watch = (body.iter().copied())
-        .filter(|&i| kept[i].watch)
+        .filter(|&i| kept[i].watch && !told.contains(&i))
         .take(watch)
         .collect();
     Plan {
@@ -192,6 +237,7 @@ pub fn plan(kept: &[Info], takeaways: usize, watch: usize) -> Plan {
         sections,
         caveats,
         watch,
+        told,
     }
 }
 
@@ -235,6 +281,7 @@ fn paragraphs(kept: &[Info], order: &[usize]) -> Vec<Vec<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::Window;
     use crate::rules::Family;
 
     fn about(subjects: &[(&str, i8)], family: Family) -> About {
@@ -253,6 +300,8 @@ mod tests {
             about,
             metrics: BTreeSet::new(),
             metrics_all: BTreeSet::new(),
+            printed: BTreeSet::new(),
+            measure: None,
             sentences,
             takeaway: true,
             figures: Vec::new(),
@@ -306,6 +355,30 @@ mod tests {
         kept[1].metrics = [&m1, &m2].into();
         kept[2].metrics = [&m2].into();
         assert_eq!(plan(&kept, 4, 3).takeaways, [0, 2]);
+    }
+
+    #[test]
+    fn a_finding_whose_figures_the_lead_printed_is_told_already() {
+        let day = Window::Days(1);
+        let iwm = Metric::Return("IWM".into(), day);
+        let spy = Metric::Return("SPY".into(), day);
+        let qqq = Metric::Return("QQQ".into(), day);
+        let gap = Metric::Spread("IWM".into(), "SPY".into(), day);
+        let market = about(&[("SPY", -1)], Family::Performance);
+        let pair = about(&[("IWM", 1), ("SPY", -1)], Family::Breadth);
+        let mut kept = vec![
+            info("performance", &market, 1), // the day's moves
+            info("rotation", &pair, 1),      // the same two returns and their gap
+            info("rotation", &pair, 1),      // a return the lead did not print
+        ];
+        kept[0].printed = [&iwm, &spy].into();
+        kept[1].printed = [&iwm, &spy, &gap].into();
+        kept[2].printed = [&iwm, &qqq].into();
+        let p = plan(&kept, 4, 3);
+        assert_eq!(p.lead, [0, 2], "the lead takes the next finding as context");
+        assert_eq!(p.told, [1], "its gap follows from two printed returns");
+        assert!(!p.takeaways.contains(&1));
+        assert!(p.sections.is_empty(), "{:?}", p.sections);
     }
 
     #[test]

@@ -43,8 +43,10 @@ pub struct JsonFinding {
     pub section: String,
     /// Priority.
     pub priority: i64,
-    /// How far past its thresholds the condition was (ranks equal priorities).
+    /// How far past its thresholds the condition was (ranks equal news values).
     pub strength: f64,
+    /// Its news value: how rare the day's reading is, with its priority (ranks findings).
+    pub news: f64,
     /// Rendered body text.
     pub text: String,
     /// Named facts: numbers as numbers, dates as ISO strings.

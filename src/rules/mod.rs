@@ -10,6 +10,7 @@ pub mod about;
 mod expr;
 pub mod family;
 pub mod kinds;
+pub mod news;
 mod raw;
 mod references;
 
@@ -276,8 +277,10 @@ pub struct Finding {
     /// Fact values on the as-of date.
     pub facts: BTreeMap<String, Value>,
     /// How far past its thresholds the condition is on that date (0 at the threshold, 1 at
-    /// twice it): ranks findings of equal priority.
+    /// twice it): ranks findings of equal news value.
     pub strength: f64,
+    /// How much of the day's news it is (see [`news`]): the brief leads with the highest.
+    pub news: f64,
 }
 
 impl Finding {
@@ -415,6 +418,7 @@ impl RuleSet {
         &self,
         held: &DataFrame,
         metrics: &MetricFrame,
+        news: &news::News,
         row: usize,
         warnings: &mut Vec<String>,
     ) -> Vec<Finding> {
@@ -444,6 +448,7 @@ impl RuleSet {
                     rule: std::sync::Arc::clone(rule),
                     facts,
                     strength: rule.when.strength(metrics, row),
+                    news: news.of(rule, held, row),
                 });
             } else {
                 warnings.push(format!(
