@@ -359,6 +359,8 @@ impl<'a> Prepared<'a> {
         let _p = crate::profile::phase(|| "9 brief: render md, html, txt, json".into());
         let c = &words.composed;
         let read = words.read.iter().collect();
+        let sources = self.sources(&read, data_as_of, &words.notes, &words.note_texts);
+        warnings.extend(sources.file_notes);
         let ctx = BriefCtx {
             title: config.title.clone(),
             as_of: asked.to_string(),
@@ -377,7 +379,8 @@ impl<'a> Prepared<'a> {
             sectors_text: (words.sectors.as_ref())
                 .map(|s| output::text::table(&s.1, "Sector funds"))
                 .unwrap_or_default(),
-            sources: self.sources(&read, data_as_of, &words.notes, &words.note_texts),
+            fresh: sources.fresh,
+            sources: sources.listed,
             warnings: warnings.clone(),
             disclaimer: config.style.disclaimer.clone(),
         };

@@ -10,7 +10,7 @@ use super::limits::Note;
 use super::Prepared;
 use crate::data::{Content, Loaded};
 use crate::metrics::Metric;
-use crate::narrative::context::SourceCtx;
+use crate::narrative::context::{FreshCtx, SourceCtx};
 use crate::output;
 
 /// The last date on or before `day` for which `l` has data, and how the list says it.
@@ -24,7 +24,7 @@ pub fn as_of(l: &Loaded, day: NaiveDate) -> Option<(&'static str, NaiveDate)> {
         Content::Members(m) => last(&m.dates).map(|d| ("closes to", d)),
         Content::Holdings(h) => (h.iter().rev())
             .find(|s| s.as_of <= day)
-            .map(|s| ("holdings as of", s.as_of)),
+            .map(|s| ("as of", s.as_of)),
         // A month's figures are used from the first day of the next month.
         Content::Valuation(m) => (m.dates.iter().rev())
             .find(|d| {
@@ -38,6 +38,15 @@ pub fn as_of(l: &Loaded, day: NaiveDate) -> Option<(&'static str, NaiveDate)> {
     }
 }
 
+/// The sources of a brief: the fresh series on one line, the others each with what
+/// qualifies its figures, and the notes about reading the files (for stderr and the JSON,
+/// not the brief).
+pub(super) struct Sources {
+    pub fresh: FreshCtx,
+    pub listed: Vec<SourceCtx>,
+    pub file_notes: Vec<String>,
+}
+
 impl Prepared<'_> {
     /// The sources behind `read` (every metric the brief prints), as of `day`, with their
     /// notes; the notes' texts are `notes` (rendered, in the order of `limits`).
@@ -47,61 +56,114 @@ impl Prepared<'_> {
         day: NaiveDate,
         limits: &[Note],
         notes: &[String],
-    ) -> Vec<SourceCtx> {
+    ) -> Sources {
         let used: BTreeSet<&str> = read.iter().flat_map(|m| m.sources()).collect();
         let mut by_source: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         for (n, text) in limits.iter().zip(notes) {
             by_source.entry(&n.source).or_default().push(text.clone());
         }
-        let listed = (self.data.sources.iter())
-            .filter(|l| used.contains(l.source.symbol.as_str()))
-            .filter_map(|l| {
-                let (coverage, date) = as_of(l, day)?;
-                let files = match &l.content {
-                    // The snapshot in force, not every snapshot of the run.
-                    Content::Holdings(h) => (h.iter().rev())
-                        .find(|s| s.as_of == date)
-                        .map(|s| s.file.clone())
-                        .into_iter()
-                        .collect(),
-                    _ => l.source.files.clone(),
-                };
-                let files = (files.iter())
-                    .map(|f| {
-                        f.file_name()
-                            .unwrap_or_default()
-                            .to_string_lossy()
-                            .into_owned()
-                    })
-                    .collect::<Vec<_>>()
-                    .join("`, `");
-                let mut notes: Vec<String> = l.source.note.iter().cloned().collect();
-                notes.extend(l.notes.iter().cloned());
-                notes.extend(
-                    by_source
-                        .get(l.source.symbol.as_str())
-                        .cloned()
-                        .unwrap_or_default(),
-                );
-                // A list item starts in capitals: "The high-yield spread", not "the".
-                let name = match l.source.name.strip_prefix("the ") {
-                    Some(rest) => format!("The {rest}"),
-                    None => l.source.name.clone(),
-                };
-                Some(SourceCtx {
-                    name: output::escape_markdown(&name),
-                    files,
-                    coverage,
-                    last_date: date.to_string(),
-                    monthly: matches!(l.content, Content::Valuation(_)),
-                    note: (!notes.is_empty()).then(|| notes.join(" ")),
-                    symbol: l.source.symbol.clone(),
+        let mut file_notes = Vec::new();
+        let mut fresh: Vec<&str> = Vec::new();
+        let mut listed = Vec::new();
+        for l in (self.data.sources.iter()).filter(|l| used.contains(l.source.symbol.as_str())) {
+            let Some((coverage, date)) = as_of(l, day) else {
+                continue;
+            };
+            // How the files were read is the pipeline's business, not the reader's.
+            file_notes.extend((l.notes.iter()).map(|n| format!("{}: {n}", l.source.name)));
+            let mut notes: Vec<String> = l.source.note.iter().cloned().collect();
+            notes.extend(
+                by_source
+                    .get(l.source.symbol.as_str())
+                    .cloned()
+                    .unwrap_or_default(),
+            );
+            if matches!(l.content, Content::Series(_)) && date == day && notes.is_empty() {
+                fresh.push(&l.source.symbol);
+                continue;
+            }
+            let files = match &l.content {
+                // The snapshot in force, not every snapshot of the run.
+                Content::Holdings(h) => (h.iter().rev())
+                    .find(|s| s.as_of == date)
+                    .map(|s| s.file.clone())
+                    .into_iter()
+                    .collect(),
+                _ => l.source.files.clone(),
+            };
+            let files = (files.iter())
+                .map(|f| {
+                    f.file_name()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned()
                 })
-            })
-            .collect();
-        self.collapse_baskets(listed)
+                .collect::<Vec<_>>()
+                .join("`, `");
+            // A list item starts in capitals: "The high-yield spread", not "the".
+            let name = match l.source.name.strip_prefix("the ") {
+                Some(rest) => format!("The {rest}"),
+                None => l.source.name.clone(),
+            };
+            listed.push(SourceCtx {
+                name: output::escape_markdown(&name),
+                files,
+                coverage,
+                last_date: date.to_string(),
+                monthly: matches!(l.content, Content::Valuation(_)),
+                note: (!notes.is_empty()).then(|| notes.join(" ")),
+                symbol: l.source.symbol.clone(),
+            });
+        }
+        Sources {
+            fresh: FreshCtx {
+                last_date: day.to_string(),
+                names: self.fresh_names(&fresh),
+            },
+            listed: self.collapse_baskets(listed),
+            file_notes,
+        }
     }
 
+    /// The fresh series as a list reads them: a fund by its ticker, an index or a rate by
+    /// its short name, a basket whose members are all here as one ("the sector funds").
+    fn fresh_names(&self, symbols: &[&str]) -> String {
+        let mut names: Vec<String> = Vec::new();
+        for sym in symbols {
+            let basket = (self.config.baskets.values())
+                .find(|b| b.members.iter().any(|m| m == sym))
+                .filter(|b| {
+                    b.members
+                        .iter()
+                        .filter(|m| symbols.contains(&m.as_str()))
+                        .count()
+                        > 1
+                });
+            let name = match basket {
+                Some(b) => b.name.clone(),
+                None => {
+                    let Some(s) = self.config.sources.iter().find(|s| s.symbol == *sym) else {
+                        continue;
+                    };
+                    let ticker = format!("({})", s.symbol);
+                    match (&s.short, s.name.ends_with(&ticker)) {
+                        (_, true) => s.symbol.clone(),
+                        (Some(short), false) => short.clone(),
+                        (None, false) => s.name.clone(),
+                    }
+                }
+            };
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        let names: Vec<String> = names.iter().map(|n| output::escape_markdown(n)).collect();
+        match names.split_last() {
+            None => String::new(),
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        }
+    }
     /// One line for the members of each basket the brief read (eleven sector funds are one
     /// source to a reader), dated by the member whose data end first.
     fn collapse_baskets(&self, mut listed: Vec<SourceCtx>) -> Vec<SourceCtx> {

@@ -157,12 +157,19 @@ pub fn html(
         takeaways_block: overridden(prepared, config, brief, "partials/takeaways.md.tera")?,
         caveats_block: overridden(prepared, config, brief, "partials/caveats.md.tera")?,
         watch_block: overridden(prepared, config, brief, "partials/watch.md.tera")?,
-        sources: (b.sources.iter())
-            .map(|s| SourceHtml {
+        // The fresh series first, as one source.
+        sources: (!b.fresh.names.is_empty())
+            .then(|| SourceHtml {
+                name: inline(&b.fresh.names),
+                coverage: "data to",
+                last_date: b.fresh.last_date.clone(),
+            })
+            .into_iter()
+            .chain(b.sources.iter().map(|s| SourceHtml {
                 name: inline(&s.name),
                 coverage: s.coverage,
                 last_date: s.last_date.clone(),
-            })
+            }))
             .collect(),
         disclaimer: inline(&b.disclaimer),
         charts,

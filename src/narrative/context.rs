@@ -39,7 +39,7 @@ pub struct SourceCtx {
     pub name: String,
     /// File names, joined for printing.
     pub files: String,
-    /// "data to" or "holdings as of".
+    /// "data to" or "as of" (a holdings snapshot).
     pub coverage: &'static str,
     /// The last date of its data the brief used, ISO: the brief's date or earlier.
     pub last_date: String,
@@ -50,6 +50,15 @@ pub struct SourceCtx {
     /// Its symbol in the run file (for a basket's line, its first member's).
     #[serde(skip)]
     pub symbol: String,
+}
+
+/// The series a brief used that have data to its date and nothing to note: one line.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct FreshCtx {
+    /// Their date, ISO (the brief's data date).
+    pub last_date: String,
+    /// Their names as a list reads them ("SPY, IWM, the sector funds and the VIX").
+    pub names: String,
 }
 
 /// Everything `brief.md.tera` sees.
@@ -84,7 +93,9 @@ pub struct BriefCtx {
     pub sectors_text: String,
     /// The run file's disclaimer, for the email formats.
     pub disclaimer: String,
-    /// The data sources.
+    /// The series with data to the brief's date and nothing to note, on one line.
+    pub fresh: FreshCtx,
+    /// The other sources the brief used, each with what qualifies its figures.
     pub sources: Vec<SourceCtx>,
     /// Warnings of the run.
     pub warnings: Vec<String>,

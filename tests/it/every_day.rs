@@ -537,6 +537,11 @@ fn every_trading_day_renders_reads_like_a_draft_and_varies_its_headline() {
     eprintln!("leads, by rule: {:?}", &by_lead[..by_lead.len().min(25)]);
     eprintln!("data notes printed, by rule: {notes:?}");
     assert_none(&r.rout_leads);
+    assert!(
+        per(r.sources_words) <= 60.0,
+        "sources and notes average {:.0} words",
+        per(r.sources_words)
+    );
     assert_none(&r.than_on_only);
     assert_none(&r.bare_levels);
     assert_none(&r.run_notes);
