@@ -16,9 +16,9 @@ use crate::metrics::{Metric, Value};
 use crate::narrative::check::{printed_numbers, Tally};
 use crate::narrative::context::TableCtx;
 use crate::narrative::plan::{self, Info, Plan};
-use crate::narrative::refer::{split_sentences, without_markers};
+use crate::narrative::refer::{self, split_sentences, without_markers};
 use crate::narrative::{FindingText, Inputs, Table};
-use crate::rules::Finding;
+use crate::rules::{news, Finding};
 use crate::select::{self, Selection};
 
 /// How much priority a finding on a holdings snapshot older than the run file's limit loses.
@@ -120,19 +120,32 @@ impl Prepared<'_> {
         .collect();
         // Old news ranks lower: a finding on a snapshot older than the limit gives way to
         // fresher ones of nearly the same rank.
-        let findings = (findings.into_iter())
+        let findings: Vec<Finding> = (findings.into_iter())
             .map(|mut f| {
                 let required = (f.rule.facts.iter())
                     .filter(|(name, _)| !f.rule.maybe.contains(*name))
                     .map(|(_, m)| m);
                 if !self.old_snapshots(required, day).is_empty() {
                     std::sync::Arc::make_mut(&mut f.rule).priority -= OLD_SNAPSHOT_PENALTY;
-                    f.news -= OLD_SNAPSHOT_PENALTY as f64 / 100.0;
+                    f.news -= news::PRIORITY_WEIGHT * OLD_SNAPSHOT_PENALTY as f64 / 100.0;
                 }
                 f
             })
             .collect();
-        let mut selection = select::select(findings, &config.style.budget);
+        // A quiet day: nothing reaches the news-value floor. Its brief is short.
+        let q = config.style.quiet;
+        let strongest = (findings.iter())
+            .filter(|f| f.rule.section != "caveats" && !f.rule.baseline)
+            .map(|f| f.news)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let quiet = strongest < q.below;
+        let mut budget = config.style.budget;
+        if quiet {
+            budget.total = budget.total.min(q.findings);
+            budget.takeaways = budget.takeaways.min(q.takeaways);
+            budget.watch = budget.watch.min(1);
+        }
+        let mut selection = select::select(findings, &budget);
         selection.dropped.extend(old);
         let kept = &selection.kept;
         let body_facts = || {
@@ -194,7 +207,6 @@ impl Prepared<'_> {
             .collect();
         drop(p);
         let p = crate::profile::phase(|| "7c plan, retexts, compose".into());
-        let budget = &config.style.budget;
         let plan = plan::plan(&infos, budget.takeaways, budget.watch);
         // Now that the order is known, texts that read `said` learn which of their facts the
         // brief printed before them (in the lead, the sections, the caveats).
@@ -228,7 +240,10 @@ impl Prepared<'_> {
             frames.extend(sentence_frames(&texts[i].text));
             printed.extend(texts[i].printed.iter().filter_map(|k| rule.facts.get(k)));
         }
-        let composed = compose(kept, &texts, &plan, &self.entities, row);
+        let mut composed = compose(kept, &texts, &plan, &self.entities, row);
+        if quiet {
+            call_quiet(&mut composed);
+        }
         // Findings the plan did not use: those whose figures were printed already, and
         // baselines, when other findings told the day.
         for (i, f) in kept.iter().enumerate() {
@@ -313,10 +328,23 @@ impl Prepared<'_> {
     }
 }
 
-/// The first four words of each sentence of `text`, in lower case and without markers or
-/// punctuation: its sentence frames ("the turn has a").
+/// The first four words of each sentence of `text`, in lower case and without punctuation:
+/// its sentence frames ("the turn has a"). A name reads "the name", as most names print.
 fn sentence_frames(text: &str) -> Vec<String> {
-    (split_sentences(&without_markers(text)).iter())
+    let mut named = String::with_capacity(text.len());
+    let mut inside = false;
+    for c in text.chars() {
+        match c {
+            refer::OPEN => {
+                inside = true;
+                named.push_str("the name");
+            }
+            refer::CLOSE => inside = false,
+            c if !inside => named.push(c),
+            _ => {}
+        }
+    }
+    (split_sentences(&named).iter())
         .filter_map(|s| {
             let words: Vec<String> = (s.split_whitespace())
                 .map(|w| {
@@ -329,4 +357,61 @@ fn sentence_frames(text: &str) -> Vec<String> {
             (words.len() == 4).then(|| words.join(" "))
         })
         .collect()
+}
+
+/// A quiet day's headline says so: "Quiet markets — the Russell 2000 ..." (no window word:
+/// "a quiet session" would read as a one-day figure to `verify`, and the headline's figure
+/// may be a month's).
+fn call_quiet(composed: &mut Composed) {
+    let Some(h) = composed.headline.take() else {
+        return;
+    };
+    // "The Russell 2000" and "Large caps" go to lower case; "S&P 500" and "VIX" do not.
+    let mut chars = h.chars();
+    let lower = match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if b.is_lowercase() => {
+            format!("{}{}", a.to_lowercase(), &h[a.len_utf8()..])
+        }
+        _ => h.clone(),
+    };
+    let quiet = format!("Quiet markets — {lower}");
+    for p in composed.printed.iter_mut().filter(|p| p.part == "headline") {
+        p.text = quiet.clone();
+    }
+    composed.headline = Some(quiet);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quiet(headline: &str) -> String {
+        let mut c = Composed {
+            headline: Some(headline.to_string()),
+            ..Composed::default()
+        };
+        call_quiet(&mut c);
+        c.headline.unwrap()
+    }
+
+    #[test]
+    fn a_quiet_headline_keeps_the_case_of_names() {
+        assert_eq!(
+            quiet("The Russell 2000 gains ground"),
+            "Quiet markets — the Russell 2000 gains ground"
+        );
+        assert_eq!(quiet("S&P 500 up 0.2%"), "Quiet markets — S&P 500 up 0.2%");
+        assert_eq!(quiet("VIX at 12.1"), "Quiet markets — VIX at 12.1");
+    }
+
+    #[test]
+    fn a_frame_is_the_first_four_words_with_names_read_alike() {
+        let text = format!(
+            "Over five sessions {o}small_caps{c} rose 2.0%. Over five sessions {o}tech{c} fell.",
+            o = refer::OPEN,
+            c = refer::CLOSE
+        );
+        let f = sentence_frames(&text);
+        assert_eq!(f, ["over five sessions the", "over five sessions the"]);
+    }
 }

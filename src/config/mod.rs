@@ -17,7 +17,7 @@ pub mod fetch;
 mod style;
 pub use daily::{Daily, Email, Smtp, Tls};
 
-pub use style::{Band, Bands, Budget, Holdings, OldHoldings, Style};
+pub use style::{Band, Bands, Budget, Holdings, OldHoldings, Quiet, Style};
 
 /// Everything that can be wrong with a run file.
 #[derive(Debug, thiserror::Error)]

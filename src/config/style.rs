@@ -114,6 +114,30 @@ impl Default for Holdings {
     }
 }
 
+/// A quiet day: when no finding's news value reaches `below`, the headline says the session
+/// was quiet and the brief is short.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Quiet {
+    /// The news-value floor (see `rules::news`): about one day in ten falls below 2.5 with
+    /// the shipped rules over 2010-2025.
+    pub below: f64,
+    /// Findings in the body of a quiet brief.
+    pub findings: usize,
+    /// Key takeaways of a quiet brief.
+    pub takeaways: usize,
+}
+
+impl Default for Quiet {
+    fn default() -> Self {
+        Quiet {
+            below: 2.5,
+            findings: 4,
+            takeaways: 2,
+        }
+    }
+}
+
 /// The `style:` block of the run file.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -124,6 +148,8 @@ pub struct Style {
     pub bands: Bands,
     /// What to do with old holdings snapshots.
     pub holdings: Holdings,
+    /// The news-value floor under which a day is quiet.
+    pub quiet: Quiet,
     /// Tags every brief's front matter carries, before the tags of its sections.
     pub tags: Vec<String>,
     /// The closing line of the email formats.
@@ -136,6 +162,7 @@ impl Default for Style {
             budget: Budget::default(),
             bands: Bands::default(),
             holdings: Holdings::default(),
+            quiet: Quiet::default(),
             tags: vec!["markets".into()],
             disclaimer: "This brief is generated from market data for information only. \
                          It describes the past and is not investment advice."
@@ -175,6 +202,12 @@ impl Style {
                 "style budget: per_section and total must be at least 1".into(),
             ));
         }
+        if !self.quiet.below.is_finite() || self.quiet.findings == 0 {
+            return Some((
+                "quiet:",
+                "style quiet: below must be a number and findings at least 1".into(),
+            ));
+        }
         if b.takeaways > 8 {
             return Some((
                 "takeaways:",
@@ -209,5 +242,10 @@ mod tests {
         assert_eq!(key, "percent:");
         assert!(msg.contains("flat <= slight"), "{msg}");
         assert!(serde_norway::from_str::<Style>("budget: {totl: 3}").is_err());
+        let quiet: Style = serde_norway::from_str("quiet: {below: 3.1}").unwrap();
+        assert_eq!(quiet.quiet.below, 3.1);
+        assert_eq!(quiet.quiet.findings, Quiet::default().findings);
+        let none: Style = serde_norway::from_str("quiet: {findings: 0}").unwrap();
+        assert_eq!(none.problem().unwrap().0, "quiet:");
     }
 }

@@ -225,6 +225,9 @@ struct Record {
     frames: Vec<String>,
     bullet_frames: usize,
     sources_words: usize,
+    lead_news: Vec<f64>,
+    quiet: usize,
+    long_quiet: Vec<String>,
 }
 
 /// A headline that frames one index beating another.
@@ -479,6 +482,24 @@ fn every_trading_day_renders_reads_like_a_draft_and_varies_its_headline() {
             .collect();
         r.bullet_frames += repeated_frames(&bullets.join("\n")).len();
         r.sources_words += sources_words(md);
+        // A quiet day is called quiet in its headline, and short before the table.
+        if headline.starts_with("Quiet markets — ") {
+            r.quiet += 1;
+            let body = md.split("\n---\n").nth(1).unwrap_or(md);
+            let before = body
+                .split("## The indexes side by side")
+                .next()
+                .unwrap_or("");
+            let words = (before.split_whitespace())
+                .filter(|w| !w.starts_with('#') && *w != "-" && !w.starts_with('*'))
+                .count();
+            if words > 250 {
+                r.long_quiet.push(format!("{day}: {words} words"));
+            }
+        }
+        if let Some(f) = (brief.json.findings.iter()).find(|f| f.section != "caveats") {
+            r.lead_news.push(f.news);
+        }
         let after_date: Vec<NaiveDate> = dates(md).into_iter().filter(|d| *d > day).collect();
         if !after_date.is_empty() {
             r.late_dates.push(format!("{day}: {after_date:?}"));
@@ -532,6 +553,32 @@ fn every_trading_day_renders_reads_like_a_draft_and_varies_its_headline() {
         per(r.bullet_frames),
         per(r.sources_words),
     );
+    r.lead_news.sort_by(f64::total_cmp);
+    let q = |p: f64| r.lead_news[((r.lead_news.len() - 1) as f64 * p) as usize];
+    eprintln!(
+        "2010-2025: news value of the strongest finding: 5% {:.2}, 10% {:.2}, 25% {:.2}, median {:.2}, 90% {:.2}",
+        q(0.05),
+        q(0.1),
+        q(0.25),
+        q(0.5),
+        q(0.9)
+    );
+    eprintln!(
+        "2010-2025: {} quiet briefs ({:.1}%), {} of them over 250 words before the table",
+        r.quiet,
+        100.0 * per(r.quiet),
+        r.long_quiet.len()
+    );
+    assert_none(&r.long_quiet);
+    // Four-word openers repeated in the running prose: 1.19 per brief before the rules took
+    // the next wording of a rule whose text would repeat one; what is left starts with a name.
+    assert!(
+        per(r.frames.len()) <= 0.05,
+        "{:.2} repeated sentence frames per brief: {:?}",
+        per(r.frames.len()),
+        &r.frames[..r.frames.len().min(10)]
+    );
+    assert!(r.quiet > 0, "no quiet day in sixteen years");
     let mut by_lead: Vec<(&String, &usize)> = leads.iter().collect();
     by_lead.sort_by_key(|(_, n)| std::cmp::Reverse(**n));
     eprintln!("leads, by rule: {:?}", &by_lead[..by_lead.len().min(25)]);
