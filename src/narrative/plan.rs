@@ -49,6 +49,12 @@ pub struct Info<'a> {
     pub sentences: usize,
     /// It has a takeaway wording of its own (shorter than, and unlike, its body).
     pub takeaway: bool,
+    /// Its takeaway prints only figures its headline prints: as the first takeaway, it
+    /// would be the headline reworded.
+    pub restates_headline: bool,
+    /// Its rule, without the family member (`leads` for `leads[small_caps,tech,5d]`): one
+    /// takeaway per kind of finding.
+    pub kind: &'a str,
     /// It has a headline clause.
     pub clause: bool,
     /// It has a watch line.
@@ -164,12 +170,15 @@ pub fn plan(kept: &[Info], takeaways: usize, watch: usize) -> Plan {
             lead.push(i);
         }
     }
-    // The headline's closing clause comes from a finding in the lead that agrees with it.
+    // The headline's closing clause comes from a finding in the lead that agrees with it,
+    // over the same window: "up 2.9% on the day as the Russell 2000 sells off" must not join
+    // a day to a month.
     let clause = lead.iter().copied().skip(1).find(|&i| {
         kept[i].clause
             && !kept[i].caveat
             && shares(kept[i].about, top)
             && !opposes(kept[i].about, top)
+            && kept[i].about.window == top.window
     });
 
     // Each fact once: a finding whose every figure the lead or an earlier finding printed
@@ -187,11 +196,22 @@ pub fn plan(kept: &[Info], takeaways: usize, watch: usize) -> Plan {
         }
     }
 
-    // Takeaways: the headline's first, then each next finding that adds a metric of its own.
+    // Takeaways: the headline's first unless it only rewords the headline, then each next
+    // finding that adds a metric of its own, one of each kind ("four spreads" are one).
     let mut taken: Vec<usize> = Vec::new();
     let mut stated: BTreeSet<&Metric> = BTreeSet::new();
+    if kept[h].restates_headline {
+        stated.extend(kept[h].metrics.iter().copied());
+    }
     for &i in std::iter::once(&h).chain(body.iter()) {
-        if taken.len() >= takeaways || taken.contains(&i) || !kept[i].takeaway || told.contains(&i)
+        let headline_again = i == h && kept[h].restates_headline;
+        let same_kind = taken.iter().any(|&j| kept[j].kind == kept[i].kind);
+        if taken.len() >= takeaways
+            || taken.contains(&i)
+            || !kept[i].takeaway
+            || told.contains(&i)
+            || headline_again
+            || same_kind
         {
             continue;
         }
@@ -304,6 +324,8 @@ mod tests {
             measure: None,
             sentences,
             takeaway: true,
+            restates_headline: false,
+            kind: section,
             figures: Vec::new(),
             clause: false,
             watch: false,
@@ -379,6 +401,30 @@ mod tests {
         assert_eq!(p.told, [1], "its gap follows from two printed returns");
         assert!(!p.takeaways.contains(&1));
         assert!(p.sections.is_empty(), "{:?}", p.sections);
+    }
+
+    #[test]
+    fn a_clause_joins_the_headline_only_over_its_window() {
+        let day = About {
+            window: Some(Window::Days(1)),
+            ..about(&[("IWM", 1), ("SPY", -1)], Family::Performance)
+        };
+        let month = About {
+            window: Some(Window::Days(21)),
+            ..day.clone()
+        };
+        let mut kept = vec![info("performance", &day, 1), info("performance", &month, 1)];
+        kept[1].clause = true;
+        assert_eq!(plan(&kept, 4, 3).lead, [0, 1]);
+        assert_eq!(
+            plan(&kept, 4, 3).clause,
+            None,
+            "a month's clause on a day's headline"
+        );
+        let same = day.clone();
+        kept[1] = info("performance", &same, 1);
+        kept[1].clause = true;
+        assert_eq!(plan(&kept, 4, 3).clause, Some(1));
     }
 
     #[test]
