@@ -6,10 +6,14 @@
 //! `return(SPY, 1d) <= -2` measures the day's return, and a low value is news). Its *rarity*
 //! on a day is `-log10` of the share of earlier days on which the measure was at least as
 //! extreme, ties included: 1 for a reading seen one day in ten, 2 for one in a hundred, 4 at
-//! most. Ties matter: "all 11 sector funds fell" is the highest count there is, but it comes
-//! about one day in twelve, and rates so. A "highest since" measure (days since a date) is
-//! rated the same way, by how often a reading that far back comes. A rule without a measure
-//! is rated by how often it held before.
+//! most. Ties matter: "all 11 sector funds fell" is the highest count there is, yet it is
+//! no rarer than the days on which all of them fell. A "highest since" measure (days since a
+//! date) is rated the same way, by how often a reading that far back comes. A short history
+//! counts for less ([`PRIOR_DAYS`]); a week, month or year so far is read against whole
+//! earlier periods. A compound condition (a threshold crossed: a fall past 20% on its first
+//! day) is rated by the rarer of its measure and how often the rule held before, and so is a
+//! rule without a measure. A rule with no headline of its own is context: its priority
+//! alone ranks it.
 //!
 //! The columns are computed once, over the whole calendar, when a run is prepared (one pass
 //! with a Fenwick tree each); a brief reads one row. The news value of a finding is its
