@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 
 use super::limits::Note;
 use super::Prepared;
+use crate::config::Source;
 use crate::data::{Content, Loaded};
 use crate::metrics::Metric;
 use crate::narrative::context::{FreshCtx, SourceCtx};
@@ -63,7 +64,7 @@ impl Prepared<'_> {
             by_source.entry(&n.source).or_default().push(text.clone());
         }
         let mut file_notes = Vec::new();
-        let mut fresh: Vec<&str> = Vec::new();
+        let mut fresh: Vec<&Source> = Vec::new();
         let mut listed = Vec::new();
         for l in (self.data.sources.iter()).filter(|l| used.contains(l.source.symbol.as_str())) {
             let Some((coverage, date)) = as_of(l, day) else {
@@ -79,7 +80,7 @@ impl Prepared<'_> {
                     .unwrap_or_default(),
             );
             if matches!(l.content, Content::Series(_)) && date == day && notes.is_empty() {
-                fresh.push(&l.source.symbol);
+                fresh.push(&l.source);
                 continue;
             }
             let files = match &l.content {
@@ -126,32 +127,21 @@ impl Prepared<'_> {
     }
 
     /// The fresh series as a list reads them: a fund by its ticker, an index or a rate by
-    /// its short name, a basket whose members are all here as one ("the sector funds").
-    fn fresh_names(&self, symbols: &[&str]) -> String {
+    /// its short name, a basket two or more of whose members are here as one ("the sector
+    /// funds").
+    fn fresh_names(&self, sources: &[&Source]) -> String {
+        let here = |m: &String| sources.iter().any(|s| s.symbol == *m);
         let mut names: Vec<String> = Vec::new();
-        for sym in symbols {
+        for s in sources {
             let basket = (self.config.baskets.values())
-                .find(|b| b.members.iter().any(|m| m == sym))
-                .filter(|b| {
-                    b.members
-                        .iter()
-                        .filter(|m| symbols.contains(&m.as_str()))
-                        .count()
-                        > 1
-                });
-            let name = match basket {
-                Some(b) => b.name.clone(),
-                None => {
-                    let Some(s) = self.config.sources.iter().find(|s| s.symbol == *sym) else {
-                        continue;
-                    };
-                    let ticker = format!("({})", s.symbol);
-                    match (&s.short, s.name.ends_with(&ticker)) {
-                        (_, true) => s.symbol.clone(),
-                        (Some(short), false) => short.clone(),
-                        (None, false) => s.name.clone(),
-                    }
-                }
+                .find(|b| b.members.contains(&s.symbol))
+                .filter(|b| b.members.iter().filter(|m| here(m)).count() > 1);
+            let ticker = format!("({})", s.symbol);
+            let name = match (basket, &s.short, s.name.ends_with(&ticker)) {
+                (Some(b), _, _) => b.name.clone(),
+                (None, _, true) => s.symbol.clone(),
+                (None, Some(short), false) => short.clone(),
+                (None, None, false) => s.name.clone(),
             };
             if !names.contains(&name) {
                 names.push(name);

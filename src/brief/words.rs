@@ -229,10 +229,7 @@ impl Prepared<'_> {
             if self.narrator.reads_said(&rule.id) {
                 texts[i] = render(i, &said)?;
             }
-            let wordings = match &rule.says {
-                crate::rules::Says::Snippet(v) => v.len(),
-                crate::rules::Says::Template(_) => 1,
-            };
+            let wordings = rule.says.wordings();
             let repeats = |t: &str| sentence_frames(t).iter().any(|f| frames.contains(f));
             if plan.headline != Some(i) && repeats(&texts[i].text) {
                 for k in 1..wordings {
@@ -337,20 +334,7 @@ impl Prepared<'_> {
 /// The first four words of each sentence of `text`, in lower case and without punctuation:
 /// its sentence frames ("the turn has a"). A name reads "the name", as most names print.
 fn sentence_frames(text: &str) -> Vec<String> {
-    let mut named = String::with_capacity(text.len());
-    let mut inside = false;
-    for c in text.chars() {
-        match c {
-            refer::OPEN => {
-                inside = true;
-                named.push_str("the name");
-            }
-            refer::CLOSE => inside = false,
-            c if !inside => named.push(c),
-            _ => {}
-        }
-    }
-    (split_sentences(&named).iter())
+    (split_sentences(&refer::markers_as(text, "the name")).iter())
         .filter_map(|s| {
             let words: Vec<String> = (s.split_whitespace())
                 .map(|w| {

@@ -286,11 +286,7 @@ impl Narrator {
             used.push(name);
             Ok(text)
         };
-        let says_n = match &rule.says {
-            Says::Snippet(v) => v.len(),
-            Says::Template(_) => 1,
-        };
-        let text = render("says", says_n)?;
+        let text = render("says", rule.says.wordings())?;
         let takeaway = match rule.takeaway.len() {
             0 => text.clone(),
             n => render("takeaway", n)?,

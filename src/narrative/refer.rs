@@ -288,11 +288,19 @@ impl<'e> Referrer<'e> {
 
 /// `text` with its markers left out (for reading its own figures).
 pub fn without_markers(text: &str) -> String {
+    markers_as(text, "")
+}
+
+/// `text` with each marker written as `name`.
+pub fn markers_as(text: &str, name: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut inside = false;
     for c in text.chars() {
         match c {
-            OPEN => inside = true,
+            OPEN => {
+                inside = true;
+                out.push_str(name);
+            }
             CLOSE => inside = false,
             c if !inside => out.push(c),
             _ => {}

@@ -208,6 +208,16 @@ pub enum Says {
     Template(String),
 }
 
+impl Says {
+    /// How many wordings the brief rotates through (a template is one).
+    pub fn wordings(&self) -> usize {
+        match self {
+            Says::Snippet(v) => v.len(),
+            Says::Template(_) => 1,
+        }
+    }
+}
+
 /// A validated rule.
 #[derive(Debug, Clone)]
 pub struct Rule {
@@ -291,6 +301,13 @@ impl Finding {
             .filter(|(name, _)| self.facts.contains_key(*name))
             .map(|(_, m)| m)
     }
+}
+
+/// Whether rule `id` held on `row` of its boolean column (`None`: unknown, or no such row).
+pub fn held_on(held: &DataFrame, id: &str, row: usize) -> Option<bool> {
+    (held.column(id).ok())
+        .and_then(|c| c.get(row).ok())
+        .and_then(|v| v.extract_bool())
 }
 
 /// All rules of a run, and their boolean columns once evaluated.
@@ -424,12 +441,7 @@ impl RuleSet {
     ) -> Vec<Finding> {
         let mut out = Vec::new();
         for rule in self.rules.iter().filter(|r| r.show) {
-            let holds = held
-                .column(&rule.id)
-                .ok()
-                .and_then(|c| c.get(row).ok())
-                .and_then(|v| v.extract_bool());
-            if holds != Some(true) {
+            if held_on(held, &rule.id, row) != Some(true) {
                 continue;
             }
             let mut facts = BTreeMap::new();

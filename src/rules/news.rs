@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::DataFrame;
 
-use super::{Condition, Op, Rule, Side};
+use super::{held_on, Condition, Op, Rule, Side};
 use crate::metrics::{percentile, Lookback, Metric, MetricFrame, Window};
 
 /// Rarity of a finding whose rule has no history to rate it by: a reading seen on one day in
@@ -175,7 +175,7 @@ impl News {
             // A compound condition is rarer than its measure: a threshold crossed ("enters
             // a bear market": a fall of 20%, the first day of it) or two things at once. The
             // rarer of the two rates it.
-            let by_hold = by_hold_rate(&held_column(held, &rule.id));
+            let by_hold = || by_hold_rate(&held_column(held, &rule.id));
             let compound =
                 matches!(&rule.when, Condition::All(cs) | Condition::Any(cs) if cs.len() > 1);
             let by_measure = measure(&rule.when).and_then(|(m, high)| {
@@ -187,13 +187,13 @@ impl News {
             });
             let column = match by_measure {
                 Some(m) if !compound => m,
-                Some(m) => (m.iter().zip(&by_hold))
+                Some(m) => (m.iter().zip(&by_hold()))
                     .map(|(a, b)| match (a, b) {
                         (Some(a), Some(b)) => Some(a.max(*b)),
                         (a, b) => a.or(*b),
                     })
                     .collect(),
-                None => by_hold,
+                None => by_hold(),
             };
             rarity.insert(rule.id.clone(), column);
         }
@@ -206,11 +206,7 @@ impl News {
             return value(0.0, 0.0, false, rule.priority);
         };
         let rarity = column.get(row).copied().flatten().unwrap_or(DEFAULT_RARITY);
-        let was = held_column(held, &rule.id);
-        let before = |k: usize| {
-            row.checked_sub(k)
-                .and_then(|r| was.get(r).copied().flatten())
-        };
+        let before = |k: usize| row.checked_sub(k).and_then(|r| held_on(held, &rule.id, r));
         let recent = (1..=RECENT).filter(|&k| before(k) == Some(true)).count();
         let new = before(1) == Some(false);
         value(rarity, recent as f64 / RECENT as f64, new, rule.priority)
