@@ -198,11 +198,7 @@ impl Prepared<'_> {
                 measure: crate::rules::news::measure(&f.rule.when).map(|(m, _)| m),
                 sentences: split_sentences(&t.text).len(),
                 figures: printed_numbers(&without_markers(&t.takeaway)),
-                restates_headline: {
-                    let figures = printed_numbers(&without_markers(&t.takeaway));
-                    let headline = printed_numbers(&without_markers(&t.headline));
-                    !figures.is_empty() && figures.iter().all(|x| headline.contains(x))
-                },
+                headline_figures: printed_numbers(&without_markers(&t.headline)),
                 kind: f.rule.id.split('[').next().unwrap_or(&f.rule.id),
                 takeaway: !f.rule.takeaway.is_empty()
                     && t.takeaway != t.text

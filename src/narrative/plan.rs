@@ -49,9 +49,9 @@ pub struct Info<'a> {
     pub sentences: usize,
     /// It has a takeaway wording of its own (shorter than, and unlike, its body).
     pub takeaway: bool,
-    /// Its takeaway prints only figures its headline prints: as the first takeaway, it
-    /// would be the headline reworded.
-    pub restates_headline: bool,
+    /// The figures its headline prints, as written: a takeaway that prints only figures of
+    /// the brief's headline is the headline reworded.
+    pub headline_figures: Vec<String>,
     /// Its rule, without the family member (`leads` for `leads[small_caps,tech,5d]`): one
     /// takeaway per kind of finding.
     pub kind: &'a str,
@@ -83,10 +83,11 @@ pub struct Plan {
 }
 
 /// Whether a finding's news is printed in `said` already: every figure it prints, or the
-/// figure its condition measures (the 14.4-point lead that the lead called the widest since
-/// 2016 is not told again as a lead).
+/// figure its condition measures when its text prints it (the 14.4-point lead that the lead
+/// called the widest since 2016 is not told again as a lead; a run since a low, measured by
+/// the same spread but printing its own figures, is new).
 fn told_by(f: &Info, said: &BTreeSet<&Metric>) -> bool {
-    let measured = f.measure.as_ref().is_some_and(|m| said.contains(m));
+    let measured = (f.measure.as_ref()).is_some_and(|m| f.printed.contains(m) && said.contains(m));
     measured || !f.printed.is_empty() && f.printed.iter().all(|m| covered(m, said))
 }
 
@@ -131,15 +132,21 @@ pub fn plan(kept: &[Info], takeaways: usize, watch: usize) -> Plan {
     let mut lead = vec![h];
     let mut sentences = kept[h].sentences;
     let fits = |sentences: usize, i: usize| sentences + kept[i].sentences <= MAX_SENTENCES;
+    // Each fact once: what the brief has printed so far, in reading order. A finding whose
+    // news it holds already says nothing new ("the gap was 5.4 points" after "the widest lead
+    // since 2021: 5.4 points"; "the S&P 500 fell harder: -5.9% against -4.5%" after the day's
+    // moves), in the lead or after it.
+    let mut said: BTreeSet<&Metric> = kept[h].printed.iter().copied().collect();
     // What supports it: the same family, the same subject.
     for &i in body.iter().skip(1) {
         if lead.len() >= 3 {
             break;
         }
         let alike = kept[i].about.family == top.family && kept[i].about.relative == top.relative;
-        if alike && shares(kept[i].about, top) && fits(sentences, i) {
+        if alike && shares(kept[i].about, top) && fits(sentences, i) && !told_by(&kept[i], &said) {
             lead.push(i);
             sentences += kept[i].sentences;
+            said.extend(kept[i].printed.iter().copied());
         }
     }
     // What qualifies it: the strongest caveat of its kind on its subject.
@@ -150,6 +157,7 @@ pub fn plan(kept: &[Info], takeaways: usize, watch: usize) -> Plan {
         if fits(sentences, c) {
             lead.push(c);
             sentences += kept[c].sentences;
+            said.extend(kept[c].printed.iter().copied());
         }
     }
     // Context when the story is one sentence: the next finding, whatever it is about, or
@@ -161,13 +169,13 @@ pub fn plan(kept: &[Info], takeaways: usize, watch: usize) -> Plan {
                 .iter()
                 .any(|m| kept[h].metrics_all.contains(m))
         };
-        let said: BTreeSet<&Metric> = kept[h].printed.iter().copied().collect();
         let adds = |i: &&usize| !told_by(&kept[**i], &said);
         if let Some(&i) = (body.iter().filter(|i| !lead.contains(i)).filter(adds))
             .chain(baseline.iter().filter(new))
             .find(|i| !lead.contains(i) && fits(sentences, **i))
         {
             lead.push(i);
+            said.extend(kept[i].printed.iter().copied());
         }
     }
     // The headline's closing clause comes from a finding in the lead that agrees with it,
@@ -181,12 +189,6 @@ pub fn plan(kept: &[Info], takeaways: usize, watch: usize) -> Plan {
             && kept[i].about.window == top.window
     });
 
-    // Each fact once: a finding whose every figure the lead or an earlier finding printed
-    // says nothing new ("the S&P 500 fell harder: -5.9% against -4.5%" after the day's moves).
-    let mut said: BTreeSet<&Metric> = BTreeSet::new();
-    for &i in &lead {
-        said.extend(kept[i].printed.iter().copied());
-    }
     let mut told = Vec::new();
     for &i in body.iter().filter(|i| !lead.contains(i)) {
         if told_by(&kept[i], &said) {
@@ -196,15 +198,19 @@ pub fn plan(kept: &[Info], takeaways: usize, watch: usize) -> Plan {
         }
     }
 
-    // Takeaways: the headline's first unless it only rewords the headline, then each next
-    // finding that adds a metric of its own, one of each kind ("four spreads" are one).
+    // Takeaways: the headline's first, then each next finding that adds a metric of its
+    // own, one of each kind ("four spreads" are one); none that only rewords the headline.
+    let rewords_headline = |i: usize| {
+        let f = &kept[i].figures;
+        !f.is_empty() && f.iter().all(|x| kept[h].headline_figures.contains(x))
+    };
     let mut taken: Vec<usize> = Vec::new();
     let mut stated: BTreeSet<&Metric> = BTreeSet::new();
-    if kept[h].restates_headline {
+    if rewords_headline(h) {
         stated.extend(kept[h].metrics.iter().copied());
     }
     for &i in std::iter::once(&h).chain(body.iter()) {
-        let headline_again = i == h && kept[h].restates_headline;
+        let headline_again = rewords_headline(i);
         let same_kind = taken.iter().any(|&j| kept[j].kind == kept[i].kind);
         if taken.len() >= takeaways
             || taken.contains(&i)
@@ -324,7 +330,7 @@ mod tests {
             measure: None,
             sentences,
             takeaway: true,
-            restates_headline: false,
+            headline_figures: Vec::new(),
             kind: section,
             figures: Vec::new(),
             clause: false,
@@ -401,6 +407,28 @@ mod tests {
         assert_eq!(p.told, [1], "its gap follows from two printed returns");
         assert!(!p.takeaways.contains(&1));
         assert!(p.sections.is_empty(), "{:?}", p.sections);
+    }
+
+    #[test]
+    fn support_that_prints_the_headlines_measure_again_stays_out_of_the_lead() {
+        let month = Window::Days(21);
+        let gap = Metric::Spread("IWM".into(), "SPY".into(), month);
+        let iwm = Metric::Return("IWM".into(), month);
+        let start = Metric::MoveStart("IWM".into(), "SPY".into(), 63);
+        let pair = about(&[("IWM", 1), ("SPY", -1)], Family::Performance);
+        let mut kept = vec![
+            info("history", &pair, 1),     // the widest lead since 2021: the gap
+            info("performance", &pair, 1), // the same gap, with its returns
+            info("rotation", &pair, 1),    // the run since the low, measured by the gap
+        ];
+        kept[0].printed = [&gap].into();
+        kept[1].printed = [&gap, &iwm].into();
+        kept[1].measure = Some(gap.clone());
+        kept[2].printed = [&start].into();
+        kept[2].measure = Some(gap.clone());
+        let p = plan(&kept, 4, 3);
+        assert_eq!(p.lead, [0, 2], "the run prints figures of its own");
+        assert_eq!(p.told, [1]);
     }
 
     #[test]
