@@ -28,7 +28,6 @@ use crate::narrative::{NarrativeError, Narrator};
 use crate::output::{self, JsonBrief};
 use crate::rules::{RuleError, RuleSet};
 pub use sources::as_of as source_as_of;
-pub use table::index_of;
 use table::Rows;
 
 /// Which date a brief is for.
@@ -141,10 +140,12 @@ pub struct Prepared<'a> {
     /// The data as read.
     pub data: Dataset,
     table_rows: Rows,
-    /// Display names, for the table's columns.
-    names: BTreeMap<String, String>,
-    /// What rule texts see as `names`: markers the brief turns into referring expressions.
-    markers: BTreeMap<String, String>,
+    /// Display names, for the table's columns: as the indexes tell a row, and as their funds
+    /// do (see [`crate::metrics::fund_rows`]).
+    names: [BTreeMap<String, String>; 2],
+    /// What rule texts see as `names`: markers the brief turns into referring expressions,
+    /// as the indexes tell a row and as their funds do.
+    markers: [BTreeMap<String, String>; 2],
     /// How each entity may be named.
     entities: Entities,
     /// Every form of every name, capitalised too: masked out of figures by the fact check.
@@ -290,8 +291,8 @@ impl<'a> Prepared<'a> {
             narrator,
             data,
             table_rows,
-            names: display_names(config),
-            markers: mention_markers(config),
+            names: told_both_ways(display_names(config), config),
+            markers: told_both_ways(mention_markers(config), config),
             entities,
             masks,
             spans,
@@ -301,6 +302,32 @@ impl<'a> Prepared<'a> {
             metrics: all_metrics,
             draw_charts: true,
         })
+    }
+
+    /// Whether the funds tell `row`, rather than the indexes they track.
+    pub fn told_by_funds(&self, row: usize) -> bool {
+        self.data.fund_rows.get(row).copied().unwrap_or(false)
+    }
+
+    /// The data sources of `m`'s value on `row`: a fund's where the funds tell the row.
+    pub fn sources_on<'m>(&'m self, m: &'m Metric, row: usize) -> Vec<&'m str> {
+        let funds = self.told_by_funds(row);
+        (m.sources().into_iter())
+            .map(|s| match self.config.funds.get(s) {
+                Some(fund) if funds => fund.as_str(),
+                _ => s,
+            })
+            .collect()
+    }
+
+    /// Display names as `row` is told.
+    fn names_on(&self, row: usize) -> &BTreeMap<String, String> {
+        &self.names[usize::from(self.told_by_funds(row))]
+    }
+
+    /// The mention markers as `row` is told.
+    fn markers_on(&self, row: usize) -> &BTreeMap<String, String> {
+        &self.markers[usize::from(self.told_by_funds(row))]
     }
 
     /// The row of the trading day a brief for `as_of` describes.
@@ -450,6 +477,23 @@ impl<'a> Prepared<'a> {
     pub fn render<T: serde::Serialize>(&self, name: &str, ctx: &T) -> Result<String, Error> {
         Ok(self.narrator.render(name, ctx)?)
     }
+}
+
+/// Names by key as the indexes tell a row, and as their funds do: there, each index with a
+/// fund (and its universe name) takes the fund's.
+fn told_both_ways(
+    by_key: BTreeMap<String, String>,
+    config: &RunConfig,
+) -> [BTreeMap<String, String>; 2] {
+    let mut funds = by_key.clone();
+    for (index, fund) in &config.funds {
+        let Some(v) = by_key.get(fund) else { continue };
+        let aliases = (config.universe.iter()).filter(|(_, sym)| *sym == index);
+        for key in std::iter::once(index).chain(aliases.map(|(alias, _)| alias)) {
+            funds.insert(key.clone(), v.clone());
+        }
+    }
+    [by_key, funds]
 }
 
 /// What rule texts see as `names`, by universe name, symbol and group key: a marker for each

@@ -14,6 +14,15 @@ use crate::metrics::Metric;
 use crate::narrative::context::{FreshCtx, SourceCtx};
 use crate::output;
 
+/// Names as a list reads them: "a, b and c".
+fn as_list(names: Vec<String>) -> String {
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// The last date on or before `day` for which `l` has data, and how the list says it.
 pub fn as_of(l: &Loaded, day: NaiveDate) -> Option<(&'static str, NaiveDate)> {
     let last = |dates: &[NaiveDate]| {
@@ -58,7 +67,8 @@ impl Prepared<'_> {
         limits: &[Note],
         notes: &[String],
     ) -> Sources {
-        let used: BTreeSet<&str> = read.iter().flat_map(|m| m.sources()).collect();
+        let row = self.frame.row_on_or_before(day).unwrap_or(0);
+        let used: BTreeSet<&str> = read.iter().flat_map(|m| self.sources_on(m, row)).collect();
         let mut by_source: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         for (n, text) in limits.iter().zip(notes) {
             by_source.entry(&n.source).or_default().push(text.clone());
@@ -116,10 +126,23 @@ impl Prepared<'_> {
                 symbol: l.source.symbol.clone(),
             });
         }
+        // The funds that tell an index here, and why.
+        let told: Vec<(&String, &String)> = (self.config.funds.iter())
+            .filter(|(_, f)| self.told_by_funds(row) && used.contains(f.as_str()))
+            .collect();
+        let index_end = (told.iter())
+            .filter_map(|(i, _)| self.data.get(i)?.last_date())
+            .filter(|d| *d < day)
+            .min();
+        let short =
+            |sym: &str| (self.entities.get(sym)).map_or(sym.to_string(), |f| f.short.clone());
         Sources {
             fresh: FreshCtx {
                 last_date: day.to_string(),
                 names: self.fresh_names(&fresh),
+                stand_ins: as_list(told.iter().map(|(_, f)| f.to_string()).collect()),
+                indexes: as_list(told.iter().map(|(i, _)| short(i)).collect()),
+                indexes_end: index_end.map(|d| d.to_string()).unwrap_or_default(),
             },
             listed: self.collapse_baskets(listed),
             file_notes,
@@ -141,18 +164,15 @@ impl Prepared<'_> {
                 (Some(b), _, _) => b.name.clone(),
                 (None, _, true) => s.symbol.clone(),
                 (None, Some(short), false) => short.clone(),
-                (None, None, false) => s.name.clone(),
+                (None, None, false) => {
+                    (self.entities.get(&s.symbol)).map_or(s.name.clone(), |f| f.short.clone())
+                }
             };
             if !names.contains(&name) {
                 names.push(name);
             }
         }
-        let names: Vec<String> = names.iter().map(|n| output::escape_markdown(n)).collect();
-        match names.split_last() {
-            None => String::new(),
-            Some((last, [])) => last.clone(),
-            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
-        }
+        as_list(names.iter().map(|n| output::escape_markdown(n)).collect())
     }
     /// One line for the members of each basket the brief read (eleven sector funds are one
     /// source to a reader), dated by the member whose data end first.

@@ -13,13 +13,7 @@ use crate::narrative::Table;
 pub const MAX_ROWS: usize = 8;
 
 /// The rows every table has, where the data allow.
-const BASE_ROWS: [&str; 5] = [
-    "Index level",
-    "Day",
-    "Year to date",
-    "Index from 52-week high",
-    "From 52-week high",
-];
+const BASE_ROWS: [&str; 4] = ["Close", "Day", "Year to date", "From 52-week high"];
 
 /// One possible row: its label, how its numbers read, where it sorts, and the metric that
 /// fills it for each compared index (none where an index has no such data).
@@ -61,14 +55,6 @@ fn lookback_label(l: Lookback) -> String {
     }
 }
 
-/// The index level a compared fund tracks: the universe's `<name>_index` for the fund's
-/// universe name (`large_caps_index` for `large_caps`), when it is another source.
-pub fn index_of(symbol: &str, config: &RunConfig) -> Option<String> {
-    let (name, _) = config.universe.iter().find(|(_, s)| *s == symbol)?;
-    let index = config.universe.get(&format!("{name}_index"))?;
-    (index != symbol && config.resolve(index).is_some()).then(|| index.clone())
-}
-
 /// The row a fact metric brings, if it can be restated for every compared index.
 pub fn row_for(m: &Metric, config: &RunConfig) -> Option<TableRow> {
     let linked = |s: &String, role| config.linked(s, role).map(|l| l.symbol.clone());
@@ -80,9 +66,9 @@ pub fn row_for(m: &Metric, config: &RunConfig) -> Option<TableRow> {
         per_index: config.compare.iter().map(f).collect(),
     };
     let out = match m.clone() {
-        // The level of the index a fund tracks: the universe's `<name>_index`.
-        Metric::Close(_) => row("Index level".into(), Kind::Level, (0, 0), &|s| {
-            index_of(s, config).map(Metric::Close)
+        // An index's level where the index tells the row, its fund's price where the fund does.
+        Metric::Close(_) => row("Close".into(), Kind::Level, (0, 0), &|s| {
+            Some(Metric::Close(s.clone()))
         }),
         Metric::Return(_, w) | Metric::Spread(_, _, w) | Metric::Multiple(_, _, w) => {
             let (label, n) = window_label(w);
@@ -97,26 +83,16 @@ pub fn row_for(m: &Metric, config: &RunConfig) -> Option<TableRow> {
                 Some(Metric::MoveReturn(s.clone(), a.clone(), b.clone(), n))
             })
         },
-        // Highs and lows are the index's own (as the market draws its 10% and 20% lines)
-        // where the run file names the index a fund tracks.
         Metric::Turn(t @ (Turn::FromPeak | Turn::FromTrough), _, lb) => {
             let (what, o) = match t {
                 Turn::FromPeak => ("high", 0),
                 _ => ("low", 1),
             };
-            let indexes = config.compare.iter().any(|s| index_of(s, config).is_some());
             row(
-                format!(
-                    "{}rom {} {what}",
-                    if indexes { "Index f" } else { "F" },
-                    lookback_label(lb)
-                ),
+                format!("From {} {what}", lookback_label(lb)),
                 Kind::Return,
                 (2, o),
-                &|s| {
-                    let level = index_of(s, config).unwrap_or_else(|| s.clone());
-                    Some(Metric::Turn(t, level, lb))
-                },
+                &|s| Some(Metric::Turn(t, s.clone(), lb)),
             )
         }
         Metric::TopWeight(_, n) => row(format!("Top-{n} weight"), Kind::Percent, (3, n), &|s| {

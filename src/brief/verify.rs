@@ -89,9 +89,64 @@ impl Check<'_> {
         Ok(tally)
     }
 
+    /// One entity, one number: no two printed findings show one measure of one entity over
+    /// one window with two values, such as an index's return and its fund's (`to_index` maps
+    /// a fund to the index it tells).
+    pub fn one_number(
+        &self,
+        printed: &[Printed],
+        kept: &[Finding],
+        shown: &[BTreeMap<String, Value>],
+        to_index: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<(), Error> {
+        let mut seen: BTreeMap<String, (&Value, &Finding)> = BTreeMap::new();
+        let mut done = std::collections::BTreeSet::new();
+        for i in printed
+            .iter()
+            .map(|p| p.finding)
+            .filter(|i| done.insert(*i))
+        {
+            let f = &kept[i];
+            for (name, m) in &f.rule.facts {
+                let Some(v) = shown[i].get(name) else {
+                    continue;
+                };
+                let key = crate::metrics::with_series(m, to_index).to_string();
+                match seen.get(&key) {
+                    Some((w, other)) if !same_value(v, w) => {
+                        return Err(Error::FactCheck {
+                            date: self.date,
+                            rule: f.rule.id.clone(),
+                            location: format!("{}:{}", f.rule.path.display(), f.rule.line),
+                            mismatch: Mismatch {
+                                claim: format!("{name} = {m}"),
+                                text: format!("{key}: {v:?} here, {w:?} in '{}'", other.rule.id),
+                                why: "one entity, measure and window printed with two values \
+                                      (name the index in both rules, or the fund in both)"
+                                    .into(),
+                            },
+                        });
+                    }
+                    Some(_) => {}
+                    None => {
+                        seen.insert(key, (v, f));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Checks a data note.
     pub fn note(&self, f: &Finding, text: &str) -> Result<Tally, Error> {
         self.one(f, text, "", &f.facts, &BTreeMap::new())
+    }
+}
+
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => (x - y).abs() <= 1e-9 * x.abs().max(1.0),
+        _ => a == b,
     }
 }
 

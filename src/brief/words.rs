@@ -174,7 +174,7 @@ impl Prepared<'_> {
                 said,
             };
             self.narrator
-                .finding(&kept[i], &inputs, &self.markers, wording_day)
+                .finding(&kept[i], &inputs, self.markers_on(row), wording_day)
         };
         let render = |i: usize, said: &BTreeSet<String>| render_on(i, said, row);
         drop(p);
@@ -266,7 +266,7 @@ impl Prepared<'_> {
                 };
                 let t = self
                     .narrator
-                    .finding(&n.finding, &inputs, &self.markers, row)?;
+                    .finding(&n.finding, &inputs, self.markers_on(row), row)?;
                 Ok(t.text)
             })
             .collect::<Result<Vec<_>, Error>>()?;
@@ -277,12 +277,14 @@ impl Prepared<'_> {
             masks: &self.masks,
         };
         let mut tally = check.printed(&composed.printed, kept, &texts, &shown, &spans)?;
+        let to_index = |s: &str| config.index_of_fund(s).map(String::from);
+        check.one_number(&composed.printed, kept, &shown, &to_index)?;
         for (n, text) in notes.iter().zip(&note_texts) {
             tally += check.note(&n.finding, text)?;
         }
 
         let _p = crate::profile::phase(|| "7d tables, sources".into());
-        let mut table = table::fill(&chosen, config, &self.names, frame, row);
+        let mut table = table::fill(&chosen, config, self.names_on(row), frame, row);
         for (r, (label, _, _)) in chosen.iter().zip(table.rows.iter_mut()) {
             let old = self.old_snapshots(r.metrics(), day);
             if !old.is_empty() {
@@ -295,7 +297,7 @@ impl Prepared<'_> {
         let printed_facts = (kept.iter())
             .filter(|f| f.rule.show && !f.rule.baseline)
             .flat_map(|f| f.metrics());
-        let sectors = table::sectors(printed_facts, &self.names, frame, row)
+        let sectors = table::sectors(printed_facts, self.names_on(row), frame, row)
             .map(|t| {
                 let ctx = self.narrator.table(&t);
                 verify::table(&t, &ctx, config.style.bands, day).map(|n| {

@@ -147,6 +147,15 @@ impl OutputFormat {
     }
 }
 
+/// A universe entry: a source symbol, or an index told by its own series where it has data and
+/// by a fund that tracks it elsewhere (`{index: ^GSPC, fund: SPY}`).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawEntry {
+    Symbol(String),
+    Index { index: String, fund: String },
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -157,7 +166,7 @@ struct RawConfig {
     templates: Option<String>,
     sources: Vec<RawSource>,
     #[serde(default)]
-    universe: BTreeMap<String, Option<String>>,
+    universe: BTreeMap<String, Option<RawEntry>>,
     #[serde(default)]
     groups: BTreeMap<String, Group>,
     #[serde(default)]
@@ -282,8 +291,12 @@ pub struct RunConfig {
     pub templates_dir: Option<PathBuf>,
     /// Data sources, in the order written.
     pub sources: Vec<Source>,
-    /// Names used by rules (e.g. `small_caps`) mapped to source symbols.
+    /// Names used by rules (e.g. `small_caps`) mapped to source symbols: for an index with a
+    /// fund, the index's.
     pub universe: BTreeMap<String, String>,
+    /// The fund that tells an index on the days its own series has no data, by index symbol
+    /// (`^GSPC` → `SPY`): one entity, whose figures come from one series or the other.
+    pub funds: BTreeMap<String, String>,
     /// Universe names written as `~`: this run has no such data, so rules that need them are
     /// skipped rather than rejected.
     pub absent: Vec<String>,
@@ -412,18 +425,33 @@ impl RunConfig {
             }
         }
         let mut universe = BTreeMap::new();
+        let mut funds = BTreeMap::new();
         let mut absent = Vec::new();
-        for (alias, sym) in raw.universe {
-            match sym {
-                Some(sym) if sources.iter().any(|s| s.symbol == sym) => {
-                    universe.insert(alias, sym);
+        for (alias, entry) in raw.universe {
+            let (sym, fund) = match entry {
+                None => {
+                    absent.push(alias);
+                    continue;
                 }
-                Some(sym) => {
-                    let msg = format!("universe '{alias}: {sym}': no source has symbol '{sym}'");
+                Some(RawEntry::Symbol(sym)) => (sym, None),
+                Some(RawEntry::Index { index, fund }) => (index, Some(fund)),
+            };
+            for s in std::iter::once(&sym).chain(&fund) {
+                if !sources.iter().any(|src| src.symbol == *s) {
+                    let msg = format!("universe '{alias}': no source has symbol '{s}'");
                     return Err(invalid(&format!("{alias}:"), msg));
                 }
-                None => absent.push(alias),
             }
+            if let Some(fund) = fund {
+                if !is_index(&sym) || !is_index(&fund) || fund == sym {
+                    let msg = format!(
+                        "universe '{alias}': 'index: {sym}' and 'fund: {fund}' must be two sources with role: index"
+                    );
+                    return Err(invalid(&format!("{alias}:"), msg));
+                }
+                funds.insert(sym.clone(), fund);
+            }
+            universe.insert(alias, sym);
         }
         let mut baskets = BTreeMap::new();
         for (key, b) in raw.baskets {
@@ -469,6 +497,7 @@ impl RunConfig {
             templates_dir: raw.templates.map(|t| base.join(t)),
             sources,
             universe,
+            funds,
             absent,
             groups: raw.groups,
             baskets,
@@ -490,11 +519,29 @@ impl RunConfig {
         self.sources.iter().find(|s| s.symbol == sym)
     }
 
-    /// The members or holdings source that describes the index `symbol`.
+    /// The members or holdings source that describes the index `symbol`: linked with `of:` to
+    /// it, or to the index or fund that tells the same entity.
     pub fn linked(&self, symbol: &str, role: Role) -> Option<&Source> {
-        self.sources
-            .iter()
-            .find(|s| s.role == role && s.of.as_deref() == Some(symbol))
+        let index = self.index_of_fund(symbol).unwrap_or(symbol);
+        let fund = self.funds.get(index).map(String::as_str);
+        let of_role = || self.sources.iter().filter(move |s| s.role == role);
+        of_role()
+            .find(|s| s.of.as_deref() == Some(symbol))
+            .or_else(|| {
+                of_role().find(|s| (s.of.as_deref()).is_some_and(|o| o == index || Some(o) == fund))
+            })
+    }
+
+    /// The other series of the same entity: an index's fund, or a fund's index.
+    pub fn same_entity(&self, symbol: &str) -> Option<&str> {
+        (self.funds.get(symbol).map(String::as_str)).or_else(|| self.index_of_fund(symbol))
+    }
+
+    /// The index a fund tells where the index has no data (`SPY` → `^GSPC`).
+    pub fn index_of_fund(&self, fund: &str) -> Option<&str> {
+        (self.funds.iter())
+            .find(|(_, f)| *f == fund)
+            .map(|(i, _)| i.as_str())
     }
 }
 

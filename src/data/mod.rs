@@ -303,6 +303,10 @@ pub struct Dataset {
     pub warnings: Vec<String>,
     /// Where parsed sources and figures computed from one source are kept (see [`cache`]).
     pub cache_dir: Option<PathBuf>,
+    /// The fund that tells each index where the index has no data (the run file's `funds`).
+    pub funds: std::collections::BTreeMap<String, String>,
+    /// The rows of the calendar that the funds tell (see [`crate::metrics::fund_rows`]).
+    pub fund_rows: Vec<bool>,
 }
 
 impl Dataset {
@@ -365,11 +369,18 @@ impl Dataset {
             .collect();
         calendar.sort_unstable();
         calendar.dedup();
+        let dates = |sym: &str| match &sources.iter().find(|l| l.source.symbol == sym)?.content {
+            Content::Series(s) => Some(s.dates.clone()),
+            _ => None,
+        };
+        let fund_rows = crate::metrics::fund_rows(&calendar, &config.funds, &dates);
         Ok(Dataset {
             calendar,
             sources,
             warnings,
             cache_dir: Some(cache_dir),
+            funds: config.funds.clone(),
+            fund_rows,
         })
     }
 

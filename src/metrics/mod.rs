@@ -9,6 +9,7 @@ mod basket;
 mod breadth;
 mod call;
 mod describe;
+mod entity;
 mod events;
 mod history;
 mod holdings;
@@ -24,6 +25,7 @@ mod windows;
 
 pub use breadth::median;
 pub use call::{CallError, FUNCTIONS};
+pub use entity::{fund_rows, mapped as with_series, WARM_UP};
 pub use metric::{
     Basket, BasketStat, Breadth, EventField, Hist, Kind, Lookback, Metric, Stat, Turn, Valuation,
     Window,
@@ -257,7 +259,12 @@ pub fn in_dependency_order(wanted: &BTreeSet<Metric>) -> Vec<Metric> {
 /// except those that read rules' boolean series: [`MetricFrame::derive`] adds those once the
 /// rules they read are evaluated.
 pub fn compute(data: &Dataset, wanted: &BTreeSet<Metric>) -> Result<MetricFrame, MetricsError> {
-    let all: Vec<Metric> = in_dependency_order(wanted)
+    // An index with a fund: each metric on it is computed on the fund too, and the two are
+    // combined row by row once every column is there.
+    let variants = entity::fund_variants(wanted.iter(), &data.funds);
+    let mut wanted = wanted.clone();
+    wanted.extend(variants.iter().map(|(_, fund)| fund.clone()));
+    let all: Vec<Metric> = in_dependency_order(&wanted)
         .into_iter()
         .filter(|m| m.rules().is_empty())
         .collect();
@@ -384,6 +391,9 @@ pub fn compute(data: &Dataset, wanted: &BTreeSet<Metric>) -> Result<MetricFrame,
             unreachable!("every metric without rules is computed here: {m}");
         }
     }
+    let inner: BTreeSet<Metric> = all.iter().cloned().collect();
+    let variants = entity::fund_variants(inner.iter(), &data.funds);
+    entity::combine(&mut out, &variants, &data.fund_rows)?;
     Ok(out)
 }
 
@@ -409,6 +419,8 @@ pub(crate) mod tests {
             crate::config::RunConfig::parse(std::path::Path::new("run.yaml"), &text).unwrap();
         Dataset {
             cache_dir: None,
+            funds: Default::default(),
+            fund_rows: vec![],
             calendar: vec![],
             sources: vec![crate::data::Loaded {
                 source: config.sources[1].clone(),

@@ -59,6 +59,13 @@ pub struct FreshCtx {
     pub last_date: String,
     /// Their names as a list reads them ("SPY, IWM, the sector funds and the VIX").
     pub names: String,
+    /// The funds that tell indexes in this brief ("SPY and IWM"), if any.
+    pub stand_ins: String,
+    /// The indexes they tell ("the S&P 500 and the Russell 2000").
+    pub indexes: String,
+    /// The last date of those indexes' data, ISO, when it ended before the brief's date;
+    /// empty when they have too short a history to it.
+    pub indexes_end: String,
 }
 
 /// Everything `brief.md.tera` sees.

@@ -119,14 +119,14 @@ fn polarity(m: &Metric) -> i8 {
     }
 }
 
-/// The index a source stands for: itself, or the index it describes.
+/// The index a source stands for: itself, or the index it describes, and for a fund that
+/// tells an index, that index.
 fn index_of(symbol: &str, config: &RunConfig) -> String {
-    config
-        .sources
-        .iter()
+    let of = (config.sources.iter())
         .find(|s| s.symbol == symbol)
-        .and_then(|s| s.of.clone())
-        .unwrap_or_else(|| symbol.to_string())
+        .and_then(|s| s.of.as_deref())
+        .unwrap_or(symbol);
+    config.index_of_fund(of).unwrap_or(of).to_string()
 }
 
 /// The subjects of a metric with their signs, its family, its window, and a rule it reads.

@@ -79,6 +79,7 @@ fn evidence(
     let by_name: BTreeMap<String, &Metric> = (prepared.metrics.iter())
         .map(|m| (m.to_string(), m))
         .collect();
+    let row = prepared.frame.row_on_or_before(date).unwrap_or(0);
     (json.sentences.iter())
         .map(|s| {
             let rule = why.rules.iter().find(|r| r.id == s.rule);
@@ -96,7 +97,7 @@ fn evidence(
                 .collect();
             let mut symbols: Vec<&str> = (s.facts.values())
                 .filter_map(|f| f.metric.as_ref().and_then(|m| by_name.get(m)))
-                .flat_map(|m| m.sources())
+                .flat_map(|m| prepared.sources_on(m, row))
                 .collect();
             symbols.sort();
             symbols.dedup();

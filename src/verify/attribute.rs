@@ -69,6 +69,7 @@ const WINDOWS: &[(&str, Window)] = &[
     ("year to date", Window::YearToDate),
     ("year-to-date", Window::YearToDate),
     ("on the year", Window::YearToDate),
+    ("for the year", Window::YearToDate),
     ("last week", Window::PreviousWeek),
     ("previous week", Window::PreviousWeek),
     ("calendar week", Window::PreviousWeek),

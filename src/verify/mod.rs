@@ -333,17 +333,11 @@ pub fn verify(
                 .windows
                 .extend(labels.windows.into_iter().map(|w| (0, w.1)));
         }
-        // "Index level" beside a fund, or "the index" after it, is the level of the index the
-        // fund tracks.
-        if format!("{} {}", p.text, p.labels)
-            .to_lowercase()
-            .contains("index")
-        {
-            let tracked: Vec<(usize, usize, String)> = (named.subjects.iter())
-                .filter_map(|(a, b, id)| crate::brief::index_of(id, config).map(|ix| (*a, *b, ix)))
-                .collect();
-            named.subjects.extend(tracked);
-        }
+        // An index and the fund that tells it where it has no data are one entity.
+        let tracked: Vec<(usize, usize, String)> = (named.subjects.iter())
+            .filter_map(|(a, b, id)| Some((*a, *b, config.same_entity(id)?.to_string())))
+            .collect();
+        named.subjects.extend(tracked);
         // A sentence without subjects of its own ("It narrowed 11 basis points") reads the
         // previous sentence's, in the same paragraph.
         let own_spans = named.spans.clone();

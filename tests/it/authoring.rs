@@ -179,7 +179,7 @@ fn shipped_rule_tests_pass_and_a_broken_threshold_fails() {
         assert!(month(rule) || reads_it(rule), "{f} should not fail:\n{out}");
     }
     assert!(out.contains("expected it to fire, but its condition did not hold:"));
-    assert!(out.contains("✗ spread(IWM, SPY, 21d) > 20"), "{out}");
+    assert!(out.contains("✗ spread(^RUT, ^GSPC, 21d) > 20"), "{out}");
 }
 
 #[test]

@@ -82,7 +82,7 @@ const CLAIMS: &[(&str, &[&str])] = &[
         "price ratio",
         &[
             "ratio_climbs[small_caps,large_caps]",
-            "ratio_near_record_low[small_caps_index,large_caps_index]",
+            "ratio_near_record_low[small_caps,large_caps]",
         ],
     ),
     (
@@ -182,10 +182,7 @@ const MORE_CLAIMS: &[(&str, &[&str])] = &[
             "rebound_within_drawdown[large_caps]",
         ],
     ),
-    (
-        "the ratio's path",
-        &["ratio_path[small_caps_index,large_caps_index]"],
-    ),
+    ("the ratio's path", &["ratio_path[small_caps,large_caps]"]),
 ];
 
 /// The claim column of GENRE.md's table.

@@ -98,8 +98,11 @@ fn an_old_snapshot_is_dated_or_left_out_as_the_run_file_says() {
 #[test]
 fn the_leads_gap_is_the_difference_of_the_rounded_returns_from_the_files() {
     let Some(data) = data_dir() else { return };
-    let closes = |f: &str| yahoo(&data.join("taeheon-kong_etf-app").join(f));
-    let (iwm, spy) = (closes("IWM.csv"), closes("SPY.csv"));
+    // The dates below are told by the indexes' own levels (the run file's `{index, fund}`).
+    let (rut, gspc) = (
+        yahoo(&data.join("tapi262_portfolio_opt/RUT.csv")),
+        yahoo(&data.join("derived/index_GSPC_daily_2010-01-04_2025-04-29.csv")),
+    );
     let config = real();
     let prepared = Prepared::new(&config).unwrap();
     // The first day from each of these on which the month lead prints, a few years apart.
@@ -127,7 +130,7 @@ fn the_leads_gap_is_the_difference_of_the_rounded_returns_from_the_files() {
             let i = rows.iter().position(|r| r.0 == d).unwrap();
             (rows[i].1 / rows[i - 21].1 - 1.0) * 100.0
         };
-        let (a, b) = (ret(&iwm), ret(&spy));
+        let (a, b) = (ret(&rut), ret(&gspc));
         let round = |x: f64| (x * 10.0).round() / 10.0;
         let gap = format!("{:.1}", round(a) - round(b));
         let brief = prepared.brief(AsOf::Date(d)).unwrap();

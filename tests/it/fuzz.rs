@@ -295,7 +295,7 @@ const EXPRESSIONS: &[&str] = &[
     "cleared(spread(small_caps, tech, 1d), wtd, 2) >= 1",
     "days_since(most_extreme_since(level(vix), low)) > 365",
     "since_move(yield(two_year), small_caps, large_caps, 63d) <= -15",
-    "low(ratio(small_caps_index, large_caps_index), 21d) <= low(ratio(small_caps_index, large_caps_index), all)",
+    "low(ratio(small_caps, large_caps), 21d) <= low(ratio(small_caps, large_caps), all)",
     "streak(correction[large_caps]) <= 1",
 ];
 

@@ -65,19 +65,28 @@ fn first_since_anchor_trough_pe_and_yield_change_match_the_files() {
     let shiller =
         std::fs::read_to_string(data.join("datasets_s-and-p-500/shiller_monthly.csv")).unwrap();
     let dgs10 = fred(&data.join("chatterjee-aryan_macro_regime_modeling/DGS10.csv"));
-    // ^RUT's file has three header lines; its first value column is the close.
-    let rut: std::collections::BTreeMap<NaiveDate, f64> =
-        std::fs::read_to_string(data.join("tapi262_portfolio_opt/RUT.csv"))
-            .unwrap()
-            .lines()
-            .filter_map(|l| {
-                let mut f = l.split(',');
-                Some((f.next()?.parse().ok()?, f.next()?.parse().ok()?))
-            })
-            .collect();
+    // The run file tells the S&P 500 and the Russell 2000 by their index levels from the
+    // 252nd session of the latest-starting index file to the end of the earliest-ending one,
+    // and by the funds elsewhere (`universe: {index, fund}`).
+    let by_date = |rows: Vec<(NaiveDate, f64)>| -> std::collections::BTreeMap<NaiveDate, f64> {
+        rows.into_iter().collect()
+    };
+    let rut = by_date(yahoo(&data.join("tapi262_portfolio_opt/RUT.csv")));
+    let gspc = by_date(yahoo(
+        &data.join("derived/index_GSPC_daily_2010-01-04_2025-04-29.csv"),
+    ));
+    let (told_from, told_to) = crate::real_data::index_span(&data);
+    let by_index = |d: NaiveDate| d >= told_from && d <= told_to;
 
-    // The 21-session IWM-SPY spread over the files' rows, and where it was above 2 points.
-    let spread = |i: usize| (iwm[i].1 / iwm[i - 21].1 - spy[i].1 / spy[i - 21].1) * 100.0;
+    // The 21-session small-minus-large spread over the files' rows, as the run tells each
+    // row, and where it was above 2 points.
+    let spread = |i: usize| {
+        let (d, back) = (spy[i].0, spy[i - 21].0);
+        match by_index(d) {
+            true => (rut[&d] / rut[&back] - gspc[&d] / gspc[&back]) * 100.0,
+            false => (iwm[i].1 / iwm[i - 21].1 - spy[i].1 / spy[i - 21].1) * 100.0,
+        }
+    };
     let lead = |i: usize| i >= 21 && spread(i) > 2.0;
     let mut checked = [0; 5];
     for date in DATES {
@@ -95,24 +104,24 @@ fn first_since_anchor_trough_pe_and_yield_change_match_the_files() {
             assert_eq!(value(f, &m, d), None, "not holding on {d}");
         }
 
-        // The move since the lowest IWM/SPY ratio of the last 63 sessions (latest on ties).
+        // The move since the lowest Russell 2000 / S&P 500 ratio of the last 63 sessions
+        // (latest on ties); these dates are told by the indexes.
+        assert!(by_index(d), "{d} is told by the indexes");
+        let r = |j: usize| rut[&spy[j].0] / gspc[&spy[j].0];
         let low = (i + 1 - 63..=i)
-            .min_by(|&a, &b| {
-                let (ra, rb) = (iwm[a].1 / spy[a].1, iwm[b].1 / spy[b].1);
-                ra.partial_cmp(&rb).unwrap().then(b.cmp(&a))
-            })
+            .min_by(|&a, &b| r(a).partial_cmp(&r(b)).unwrap().then(b.cmp(&a)))
             .unwrap();
-        let start = Metric::MoveStart("IWM".into(), "SPY".into(), 63);
+        let start = Metric::MoveStart("^RUT".into(), "^GSPC".into(), 63);
         assert_eq!(
             value(f, &start, d),
             Some(Value::Date(spy[low].0)),
             "move start {d}"
         );
-        let ret = Metric::MoveReturn("SPY".into(), "IWM".into(), "SPY".into(), 63);
+        let ret = Metric::MoveReturn("^GSPC".into(), "^RUT".into(), "^GSPC".into(), 63);
         close(
             number(f, &ret, d),
-            (spy[i].1 / spy[low].1 - 1.0) * 100.0,
-            "SPY since",
+            (gspc[&d] / gspc[&spy[low].0] - 1.0) * 100.0,
+            "S&P 500 since",
         );
         checked[1] += 1;
 

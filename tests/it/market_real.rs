@@ -97,8 +97,12 @@ fn compare_printed(
     days.sort_unstable();
     days.dedup();
     let mut compared = 0;
-    let step = (days.len() / 40).max(1);
-    for &row in days.iter().step_by(step) {
+    let step = (days.len() / 200).max(1);
+    // In a fixed order scattered over the whole history, so that the few briefs compared
+    // are not all from its first years.
+    let mut sampled: Vec<usize> = days.iter().copied().step_by(step).collect();
+    sampled.sort_by_key(|&r| (r as u64).wrapping_mul(2_654_435_761) % (1 << 32));
+    for &row in &sampled {
         let brief = run.brief(AsOf::Date(run.frame.calendar[row])).unwrap();
         for f in brief
             .json
@@ -134,6 +138,24 @@ fn the_market_story_matches_the_files() {
     let config = RunConfig::load(&root().join("examples/real/marketbrief.yaml")).unwrap();
     let run = Prepared::new(&config).unwrap();
     let cal = run.frame.calendar.clone();
+    // Large caps, small caps and tech: the index levels on the rows the run file tells by
+    // them, the funds' adjusted closes on the others.
+    let (from, to) = crate::real_data::index_span(&data);
+    let by_index = |row: usize| cal[row] >= from && cal[row] <= to;
+    let (spy, iwm, qqq) = (files.etf("SPY"), files.etf("IWM"), files.etf("QQQ"));
+    let gspc = closes(&data.join("derived/index_GSPC_daily_2010-01-04_2025-04-29.csv"));
+    let ndx = closes(&data.join("derived/index_NDX_daily_2010-01-04_2025-04-29.csv"));
+    // ^RUT has a three-line yfinance header; its first value column is the close.
+    let rut = series(&data.join("tapi262_portfolio_opt/RUT.csv"), 1);
+    let prices = |name: &str, row: usize| match (name, by_index(row)) {
+        ("small_caps", true) => &rut,
+        ("small_caps", false) => &iwm,
+        ("large_caps", true) => &gspc,
+        ("large_caps", false) => &spy,
+        (_, true) => &ndx,
+        (_, false) => &qqq,
+    };
+    let mut told = [0, 0];
 
     // Sector leaders and laggards: every fund's return over the window, ranked.
     let funds = [
@@ -198,7 +220,7 @@ fn the_market_story_matches_the_files() {
 
     // The 2-year yield's change since the ratio of the leading index to the other made its
     // 63-session low (the latest row on ties).
-    let (iwm, spy, dgs2) = (files.etf("IWM"), files.etf("SPY"), files.fred("DGS2"));
+    let dgs2 = files.fred("DGS2");
     let ratio_low = |a: &BTreeMap<NaiveDate, f64>, b: &BTreeMap<NaiveDate, f64>, row: usize| {
         (row + 1 - 63..=row)
             .min_by(|&x, &y| {
@@ -208,10 +230,12 @@ fn the_market_story_matches_the_files() {
             .unwrap()
     };
     compare_printed(&run, "yields_since_move", |id, facts, row| {
+        told[usize::from(by_index(row))] += 1;
+        let (small, large) = (prices("small_caps", row), prices("large_caps", row));
         let (a, b) = if id.contains("[small_caps,") {
-            (&iwm, &spy)
+            (small, large)
         } else {
-            (&spy, &iwm)
+            (large, small)
         };
         let start = ratio_low(a, b, row);
         assert_eq!(
@@ -231,18 +255,12 @@ fn the_market_story_matches_the_files() {
         near(num(&facts["change"]), change, "2-year over a month");
     });
 
-    // An index's distance from its 52-week low, and the low's date (the index levels).
-    let gspc = closes(&data.join("derived/index_GSPC_daily_2010-01-04_2025-04-29.csv"));
-    let ndx = closes(&data.join("derived/index_NDX_daily_2010-01-04_2025-04-29.csv"));
-    // ^RUT has a three-line yfinance header; its first value column is the close.
-    let rut = series(&data.join("tapi262_portfolio_opt/RUT.csv"), 1);
+    // An index's distance from its 52-week low, and the low's date.
     for base in ["near_bull_market", "bull_market", "correction"] {
         compare_printed(&run, base, |id, facts, row| {
-            let level = match id {
-                _ if id.contains("[large_caps]") => &gspc,
-                _ if id.contains("[small_caps]") => &rut,
-                _ => &ndx,
-            };
+            told[usize::from(by_index(row))] += 1;
+            let name = id.rsplit_once('[').unwrap().1.trim_end_matches(']');
+            let level = prices(name, row);
             let low = (row + 1 - 252..=row)
                 .min_by(|&x, &y| level[&cal[x]].total_cmp(&level[&cal[y]]).then(y.cmp(&x)))
                 .unwrap();
@@ -256,9 +274,11 @@ fn the_market_story_matches_the_files() {
         });
     }
 
-    // The ratio's path in index levels: from its 63-session low to today.
+    // The ratio's path: from its 63-session low to today.
     compare_printed(&run, "ratio_path", |id, facts, row| {
-        let start = ratio_low(&rut, &gspc, row);
+        told[usize::from(by_index(row))] += 1;
+        let (rut, gspc) = (prices("small_caps", row), prices("large_caps", row));
+        let start = ratio_low(rut, gspc, row);
         assert_eq!(
             facts["start"],
             J::from(cal[start].to_string()),
@@ -272,17 +292,12 @@ fn the_market_story_matches_the_files() {
     // A threshold chosen from the data: the largest round margin (0.5 to 10 points) by which
     // one index beat the other on at least two days of the week so far, and the last day
     // before this week on which a week so far had seen that margin cleared twice.
-    let qqq = files.etf("QQQ");
-    let prices = |name: &str| match name {
-        "small_caps" => &iwm,
-        "large_caps" => &spy,
-        _ => &qqq,
-    };
     let week = |d: NaiveDate| (d.iso_week().year(), d.iso_week().week());
     compare_printed(&run, "cleared_twice_this_week", |id, facts, row| {
         let label = id.rsplit_once('[').unwrap().1.trim_end_matches(']');
         let (a, b) = label.split_once(',').unwrap();
-        let (a, b) = (prices(a), prices(b));
+        told[usize::from(by_index(row))] += 1;
+        let (a, b) = (prices(a, row), prices(b, row));
         let day_spread =
             |i: usize| (a[&cal[i]] / a[&cal[i - 1]] - b[&cal[i]] / b[&cal[i - 1]]) * 100.0;
         // Rows of the week of row t, up to t.
@@ -314,4 +329,5 @@ fn the_market_story_matches_the_files() {
             "{id}: since"
         );
     });
+    assert!(told.iter().all(|&n| n > 0), "rows told each way: {told:?}");
 }

@@ -17,7 +17,22 @@ const DATES: &[&str] = &[
     "2024-07-16",
     "2024-09-10",
     "2025-04-08",
+    "2025-05-12",
 ];
+
+/// The dates the run file tells by the index levels (its `universe: {index, fund}`): from the
+/// 252nd session of the latest-starting index file to the end of the earliest-ending one.
+pub fn index_span(data: &std::path::Path) -> (NaiveDate, NaiveDate) {
+    let files = [
+        "tapi262_portfolio_opt/RUT.csv",
+        "derived/index_GSPC_daily_2010-01-04_2025-04-29.csv",
+        "derived/index_NDX_daily_2010-01-04_2025-04-29.csv",
+    ];
+    let rows: Vec<Vec<(NaiveDate, f64)>> = files.iter().map(|f| yahoo(&data.join(f))).collect();
+    let from = rows.iter().map(|r| r[251].0).max().unwrap();
+    let to = rows.iter().map(|r| r.last().unwrap().0).min().unwrap();
+    (from, to)
+}
 
 pub fn data_dir() -> Option<PathBuf> {
     let dir = root().join("../shared/data");
@@ -38,7 +53,9 @@ pub fn yahoo(path: &PathBuf) -> Vec<(NaiveDate, f64)> {
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     let close = header.iter().position(|h| *h == "Close").unwrap();
+    // yfinance's three-line header ("Ticker,^RUT", "Date,,") holds no close.
     lines
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_digit()))
         .map(|l| {
             let f: Vec<&str> = l.split(',').collect();
             (f[0].parse().unwrap(), f[close].parse().unwrap())
@@ -164,16 +181,68 @@ const RULES: &str = r#"
 "#;
 
 fn brief_json(date: &str) -> serde_json::Value {
-    let dir = scratch(&format!("real_{date}"));
+    let run_file = real_run_file(&format!("real_{date}"), RULES);
+    crate::support::brief_json(&run_file, date)
+}
+
+/// The real run file in a scratch folder `name`, with `rules` as its only rule file.
+fn real_run_file(name: &str, rules: &str) -> PathBuf {
+    let dir = scratch(name);
     std::fs::create_dir_all(dir.join("rules")).unwrap();
-    std::fs::write(dir.join("rules/facts.yaml"), RULES).unwrap();
+    std::fs::write(dir.join("rules/facts.yaml"), rules).unwrap();
     let run_file = std::fs::read_to_string(root().join("examples/real/marketbrief.yaml")).unwrap();
     let data = data_dir().unwrap();
     let run_file = run_file
         .replace("../../../shared/data", data.to_str().unwrap())
         .replace("rules: ../../rules", "rules: rules");
     std::fs::write(dir.join("marketbrief.yaml"), run_file).unwrap();
-    crate::support::brief_json(&dir.join("marketbrief.yaml"), date)
+    dir.join("marketbrief.yaml")
+}
+
+#[test]
+fn the_fact_check_refuses_an_index_and_its_fund_with_two_numbers() {
+    let Some(_) = data_dir() else { return };
+    // One rule names the entity, the other its fund: on a day the index tells, the two
+    // returns of the day differ (the fund's adjusted close moves with its own costs and
+    // dividends).
+    let rules = r#"
+- id: entity_day
+  section: performance
+  priority: 2
+  when: close(large_caps) > 0
+  facts:
+    day: return(large_caps, 1d)
+  says: "The S&P 500 moved {{ day | pct(signed=true) }}."
+- id: fund_day
+  section: performance
+  priority: 1
+  when: close(SPY) > 0
+  facts:
+    day: return(SPY, 1d)
+  says: "SPY moved {{ day | pct(signed=true) }}."
+"#;
+    let run_file = real_run_file("one_number", rules);
+    let generate = |date: &str| {
+        crate::support::outcome(&crate::support::run(&[
+            "generate",
+            "--config",
+            run_file.to_str().unwrap(),
+            "--as-of",
+            date,
+        ]))
+    };
+    let (code, out, err) = generate("2024-07-25");
+    assert_eq!(code, 3, "{out}{err}");
+    assert!(out.is_empty(), "no half-written brief: {out}");
+    assert!(
+        err.contains("two values") && err.contains("facts.yaml"),
+        "{err}"
+    );
+    // Where the fund tells the S&P 500, both rules read SPY: one number, and the brief is
+    // written.
+    let (code, out, err) = generate("2025-08-08");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("SPY moved"), "{out}");
 }
 
 fn facts(json: &serde_json::Value, rule: &str) -> Option<BTreeMap<String, serde_json::Value>> {
@@ -198,8 +267,16 @@ fn close_to(got: &serde_json::Value, want: f64, what: &str) {
 #[test]
 fn returns_spreads_ratio_breadth_and_top10_match_the_files() {
     let Some(data) = data_dir() else { return };
-    let spy = yahoo(&data.join("taeheon-kong_etf-app/SPY.csv"));
-    let iwm = yahoo(&data.join("taeheon-kong_etf-app/IWM.csv"));
+    let (spy_fund, iwm_fund) = (
+        yahoo(&data.join("taeheon-kong_etf-app/SPY.csv")),
+        yahoo(&data.join("taeheon-kong_etf-app/IWM.csv")),
+    );
+    let (gspc, rut) = (
+        yahoo(&data.join("derived/index_GSPC_daily_2010-01-04_2025-04-29.csv")),
+        yahoo(&data.join("tapi262_portfolio_opt/RUT.csv")),
+    );
+    let (from, to) = index_span(&data);
+    let mut told = [0, 0];
     let sp_matrix = data.join("derived/sp500_members_close_wide_2019-01-02_2024-09-10.csv");
     let r2k_matrix =
         data.join("derived/russell2000_members2025_adjclose_wide_2023-09-01_2025-05-13.csv");
@@ -207,27 +284,35 @@ fn returns_spreads_ratio_breadth_and_top10_match_the_files() {
         let d: NaiveDate = date.parse().unwrap();
         let json = brief_json(date);
         assert_eq!(json["data_as_of"], *date);
+        // Large and small caps are the indexes' levels where the run tells the date by them,
+        // the funds' adjusted closes elsewhere.
+        let by_index = d >= from && d <= to;
+        told[usize::from(by_index)] += 1;
+        let (spy, iwm) = match by_index {
+            true => (&gspc, &rut),
+            false => (&spy_fund, &iwm_fund),
+        };
         let i = spy.iter().position(|r| r.0 == d).unwrap();
-        assert_eq!(iwm[i].0, d, "SPY and IWM share dates");
+        assert_eq!(iwm[i].0, d, "large and small caps share dates");
         let f = facts(&json, "prices").expect("prices rule always holds");
-        close_to(&f["spy_1d"], ret_rows(&spy, i, 1), "spy_1d");
-        close_to(&f["spy_5d"], ret_rows(&spy, i, 5), "spy_5d");
+        close_to(&f["spy_1d"], ret_rows(spy, i, 1), "spy_1d");
+        close_to(&f["spy_5d"], ret_rows(spy, i, 5), "spy_5d");
         let week = |d: NaiveDate| (d.iso_week().year(), d.iso_week().week());
-        close_to(&f["spy_wtd"], ret_period(&spy, i, week), "spy_wtd");
+        close_to(&f["spy_wtd"], ret_period(spy, i, week), "spy_wtd");
         close_to(
             &f["spy_mtd"],
-            ret_period(&spy, i, |d| (d.year(), d.month())),
+            ret_period(spy, i, |d| (d.year(), d.month())),
             "spy_mtd",
         );
         close_to(
             &f["spy_ytd"],
-            ret_period(&spy, i, |d| (d.year(), 0)),
+            ret_period(spy, i, |d| (d.year(), 0)),
             "spy_ytd",
         );
-        close_to(&f["iwm_21d"], ret_rows(&iwm, i, 21), "iwm_21d");
+        close_to(&f["iwm_21d"], ret_rows(iwm, i, 21), "iwm_21d");
         close_to(
             &f["gap_21d"],
-            ret_rows(&iwm, i, 21) - ret_rows(&spy, i, 21),
+            ret_rows(iwm, i, 21) - ret_rows(spy, i, 21),
             "gap_21d",
         );
         close_to(&f["ratio"], iwm[i].1 / spy[i].1, "ratio");
@@ -267,6 +352,7 @@ fn returns_spreads_ratio_breadth_and_top10_match_the_files() {
             (want, got) => panic!("{date}: holdings expected {want:?}, got {got:?}"),
         }
     }
+    assert!(told.iter().all(|&n| n > 0), "dates told each way: {told:?}");
 }
 
 #[test]
