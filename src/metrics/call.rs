@@ -46,6 +46,7 @@ pub const FUNCTIONS: &[&str] = &[
     "ago|change|pct_change(metric, window)",
     "most_extreme_since(metric, high|low)",
     "days_since(date metric)",
+    "data_start(metric)",
     "count(rule, window)",
     "streak|streak_weeks|first_since|episodes|last_episode(rule)",
     "faded|episode_at(rule, metric, Nd)",
@@ -78,6 +79,7 @@ fn arity(name: &str) -> Option<usize> {
     Some(match name {
         "close"
         | "days_since"
+        | "data_start"
         | "advancers"
         | "decliners"
         | "hhi"
@@ -215,6 +217,7 @@ impl Metric {
                 }
                 M::DaysSince(m)
             }
+            "data_start" => M::DataStart(a.metric(0)?),
             "count" => M::Count(a.rule(0)?, a.window(1)?),
             "streak" | "streak_weeks" | "first_since" | "episodes" | "last_episode" => {
                 let hist = match name {

@@ -82,6 +82,7 @@ impl Metric {
                 if *high { "high" } else { "low" }
             ),
             M::DaysSince(m) => format!("calendar days since the date given by [{}]", m.describe()),
+            M::DataStart(m) => format!("the first date on which [{}] has a value", m.describe()),
             M::Count(r, w) => format!("trading days in {} on which rule '{r}' held", window(*w)),
             M::History(h, r) => match h {
                 Hist::Streak => format!("consecutive trading days rule '{r}' has held"),

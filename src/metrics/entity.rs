@@ -38,6 +38,7 @@ pub fn mapped(m: &Metric, f: &dyn Fn(&str) -> Option<String>) -> Metric {
         M::PctChange(x, w) => M::PctChange(b(x), *w),
         M::MostExtremeSince(x, hi) => M::MostExtremeSince(b(x), *hi),
         M::DaysSince(x) => M::DaysSince(b(x)),
+        M::DataStart(x) => M::DataStart(b(x)),
         M::Band(x, p, up) => M::Band(b(x), *p, *up),
         M::Cleared(x, w, k) => M::Cleared(b(x), *w, *k),
         M::ClearedSince(x, w, k) => M::ClearedSince(b(x), *w, *k),

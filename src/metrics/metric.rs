@@ -243,6 +243,9 @@ pub enum Metric {
     MostExtremeSince(Box<Metric>, bool),
     /// Calendar days from a date-valued metric to today.
     DaysSince(Box<Metric>),
+    /// The first date on which a metric has a value: where its history in the data begins
+    /// ("among the lowest 5% of its readings since 2010").
+    DataStart(Box<Metric>),
     /// Days within a window on which a rule held.
     Count(String, Window),
     /// A history fact about a rule.
@@ -350,7 +353,7 @@ impl Metric {
             M::Spread(..) | M::TopWeightChange(..) => Kind::Points,
             M::Multiple(..) => Kind::Times,
             M::MoveStart(..) | M::MostExtremeSince(..) | M::HoldingsDate(_) => Kind::Date,
-            M::PreviousHoldingsDate(_) => Kind::Date,
+            M::PreviousHoldingsDate(_) | M::DataStart(_) => Kind::Date,
             M::MoveDays(..) | M::DaysSince(_) | M::Count(..) | M::Faded(..) => Kind::Count,
             M::Sessions(_) => Kind::Count,
             M::Similar(..) | M::SimilarFaded(..) => Kind::Count,
@@ -423,6 +426,7 @@ impl Metric {
             | M::PctChange(m, _)
             | M::MostExtremeSince(m, _)
             | M::DaysSince(m)
+            | M::DataStart(m)
             | M::Faded(_, m, _)
             | M::EpisodeAt(_, m, _)
             | M::Similar(_, m, _)
@@ -474,6 +478,7 @@ impl Metric {
             | M::PctChange(m, _)
             | M::MostExtremeSince(m, _)
             | M::DaysSince(m)
+            | M::DataStart(m)
             | M::Faded(_, m, _)
             | M::EpisodeAt(_, m, _)
             | M::Similar(_, m, _)
@@ -567,6 +572,7 @@ impl Metric {
             | M::PctChange(m, _)
             | M::MostExtremeSince(m, _)
             | M::DaysSince(m)
+            | M::DataStart(m)
             | M::Band(m, _, _)
             | M::AtMoveStart(m, ..)
             | M::SinceMove(m, ..)
@@ -652,6 +658,7 @@ impl fmt::Display for Metric {
                 write!(f, "most_extreme_since({m}, {side})")
             }
             M::DaysSince(m) => write!(f, "days_since({m})"),
+            M::DataStart(m) => write!(f, "data_start({m})"),
             M::Count(r, w) => write!(f, "count({r}, {w})"),
             M::History(h, r) => write!(f, "{}({r})", hist_name(*h)),
             M::Faded(r, m, n) => write!(f, "faded({r}, {m}, {n}d)"),

@@ -206,6 +206,7 @@ impl MetricFrame {
             | Metric::PctChange(..)
             | Metric::MostExtremeSince(..)
             | Metric::DaysSince(_)
+            | Metric::DataStart(_)
             | Metric::Band(..) => stats::column(self, m)?,
             Metric::Count(..)
             | Metric::History(..)

@@ -19,6 +19,7 @@ pub fn column(frame: &MetricFrame, m: &Metric) -> PolarsResult<Vec<Option<f64>>>
         | Metric::PctChange(i, _)
         | Metric::MostExtremeSince(i, _)
         | Metric::DaysSince(i)
+        | Metric::DataStart(i)
         | Metric::Band(i, _, _) => i,
         _ => unreachable!("statistics only"),
     };
@@ -44,6 +45,13 @@ pub fn column(frame: &MetricFrame, m: &Metric) -> PolarsResult<Vec<Option<f64>>>
             let k = if *high { 1.0 } else { -1.0 } * *p as f64 / 100.0;
             v.iter().map(|x| x.map(|x| x + k * x.abs())).collect()
         }
+        // Unknown before it, the same date from it on.
+        Metric::DataStart(_) => match v.iter().position(Option::is_some) {
+            Some(first) => (0..v.len())
+                .map(|r| (r >= first).then(|| to_days(frame.calendar[first]) as f64))
+                .collect(),
+            None => vec![None; v.len()],
+        },
         Metric::MostExtremeSince(_, high) => previous_at_least(&v, *high)
             .iter()
             .map(|j| j.map(|j| to_days(frame.calendar[j]) as f64))
@@ -142,6 +150,19 @@ mod tests {
     use super::*;
     use crate::metrics::tests::frame_of;
     use crate::metrics::Window;
+
+    #[test]
+    fn the_data_start_is_the_first_dated_value_from_that_row_on() {
+        // Weekdays from Mon 2024-01-01; the series' first value is on Wed 2024-01-03, and a
+        // gap later does not move it.
+        let nan = f64::NAN;
+        let mut f = frame_of(&[("close(x)", vec![nan, nan, 1.0, 2.0, nan, 3.0])]);
+        let m = Metric::DataStart(Box::new(Metric::Close("x".into())));
+        f.derive(&m, None).unwrap();
+        let start = to_days(chrono::NaiveDate::from_ymd_opt(2024, 1, 3).unwrap()) as f64;
+        let s = Some(start);
+        assert_eq!(f.numbers(&m).unwrap(), vec![None, None, s, s, s, s]);
+    }
 
     #[test]
     fn sessions_into_a_month_and_a_band_around_today() {

@@ -106,7 +106,7 @@ static WORDS: LazyLock<Regex> = LazyLock::new(|| {
 
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?P<q>just shy of |just over |almost |more than |about |roughly )?(?P<s>[+\-−])?(?P<n>\d[\d,]*(?:\.\d+)?)(?P<u>%| percentage points?(?-u:\b)| points?(?-u:\b)| basis points?(?-u:\b)| bp(?-u:\b)|x(?-u:\b)| times(?-u:\b)|st(?-u:\b)|nd(?-u:\b)|rd(?-u:\b)|th(?-u:\b))?",
+        r"(?P<q>just shy of |just over |almost |more than |about |roughly )?(?P<s>[+\-−])?(?P<n>\d(?:[\d,]*\d)?(?:\.\d+)?)(?P<u>%| percentage points?(?-u:\b)| points?(?-u:\b)| basis points?(?-u:\b)| bp(?-u:\b)|x(?-u:\b)| times(?-u:\b)|st(?-u:\b)|nd(?-u:\b)|rd(?-u:\b)|th(?-u:\b))?",
     )
     .expect("valid")
 });
@@ -563,7 +563,7 @@ pub fn check_masked(
 /// The numbers `text` prints, as written, sorted.
 pub fn printed_numbers(text: &str) -> Vec<String> {
     static DIGITS: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\d[\d,]*(?:\.\d+)?").expect("valid"));
+        LazyLock::new(|| Regex::new(r"\d(?:[\d,]*\d)?(?:\.\d+)?").expect("valid"));
     let mut v: Vec<String> = DIGITS
         .find_iter(text)
         .map(|m| m.as_str().to_string())

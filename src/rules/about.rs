@@ -157,6 +157,7 @@ fn of_metric(m: &Metric, config: &RunConfig) -> About {
         | M::PctChange(inner, _)
         | M::MostExtremeSince(inner, _)
         | M::DaysSince(inner)
+        | M::DataStart(inner)
         | M::Band(inner, _, _) => of_metric(inner, config),
         M::Count(r, _)
         | M::History(_, r)

@@ -9,7 +9,8 @@
 //! - every sentence with two printed values and a printed gap adds up as printed;
 //! - no direction word on a figure that prints as zero;
 //! - nothing dated after the brief, and every holdings figure dated in its own sentence;
-//! - no percentile read backwards ("than on only"), no bare level sentence ("The Russell 2000
+//! - no percentile read backwards ("than on only") or without the start of its data ("of its
+//!   readings in the data" now reads "since 2010"), no bare level sentence ("The Russell 2000
 //!   index ended the day at 2,222.98."), no note about the run itself ("Note: rule ...") in
 //!   the brief; "Likewise" and "Similarly" are counted;
 //! - no "outpaces/leads/beats" headline whose returns are both falls of more than 5%;
@@ -224,6 +225,8 @@ struct Record {
     late_dates: Vec<String>,
     words: usize,
     than_on_only: Vec<String>,
+    /// Percentiles against "the data" without saying since when.
+    no_start: Vec<String>,
     bare_levels: Vec<String>,
     run_notes: Vec<String>,
     likewise: usize,
@@ -494,6 +497,9 @@ fn every_trading_day_renders_reads_like_a_draft_and_varies_its_headline() {
         if md.contains("than on only") {
             r.than_on_only.push(day.to_string());
         }
+        if md.contains("readings in the data") || md.contains("trading days in the data") {
+            r.no_start.push(day.to_string());
+        }
         if md.contains("- Note: ") {
             r.run_notes.push(day.to_string());
         }
@@ -610,9 +616,11 @@ fn every_trading_day_renders_reads_like_a_draft_and_varies_its_headline() {
         per(r.words),
     );
     eprintln!(
-        "2010-2025: {} briefs with \"than on only\", {} bare level sentences, {} briefs with a \
-         note about the run; \"Likewise\"/\"Similarly\" open {:.2} sentences per brief",
+        "2010-2025: {} briefs with \"than on only\", {} with a percentile \"in the data\" (no \
+         start year), {} bare level sentences, {} briefs with a note about the run; \
+         \"Likewise\"/\"Similarly\" open {:.2} sentences per brief",
         r.than_on_only.len(),
+        r.no_start.len(),
         r.bare_levels.len(),
         r.run_notes.len(),
         per(r.likewise),
@@ -677,6 +685,7 @@ fn every_trading_day_renders_reads_like_a_draft_and_varies_its_headline() {
         per(r.sources_words)
     );
     assert_none(&r.than_on_only);
+    assert_none(&r.no_start);
     assert_none(&r.bare_levels);
     assert_none(&r.run_notes);
     let few: Vec<String> = (leads.iter())

@@ -237,3 +237,13 @@ fn property_random_facts_render_to_sentences_the_check_accepts() {
 fn n_(x: f64, kind: Kind) -> (Value, Kind) {
     n(x, kind)
 }
+
+#[test]
+fn a_year_before_a_comma_is_the_year_of_a_date_fact() {
+    let facts = [n(87.3, Kind::Percent), day("2005-01-03")];
+    let text = "It is wider than on 87.3% of the trading days since 2005, a level of stress.";
+    assert!(run(text, &facts, "").is_ok());
+    // Another year is a figure no fact has.
+    let other = "It is wider than on 87.3% of the trading days since 2006, a level of stress.";
+    assert!(run(other, &facts, "").is_err());
+}

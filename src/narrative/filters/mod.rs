@@ -180,6 +180,12 @@ pub fn register(tera: &mut Tera, locale: Locale, bands: Bands) {
         },
     );
     tera.register_filter(
+        "year",
+        |v: Value, _: Kwargs, _: &State| -> TeraResult<String> {
+            Ok(day(&v, "year")?.format("%Y").to_string())
+        },
+    );
+    tera.register_filter(
         "month",
         |v: Value, _: Kwargs, _: &State| -> TeraResult<String> { Ok(month(day(&v, "month")?)) },
     );
