@@ -157,6 +157,8 @@ mod tests {
                 headline: vec![],
                 watch: vec![],
                 clause: vec![],
+                merged: vec![],
+                merge_on: None,
                 maybe: Default::default(),
                 about: Default::default(),
                 applies_to: vec![],
@@ -169,6 +171,7 @@ mod tests {
             facts: Default::default(),
             strength: 0.0,
             news: priority as f64 / 100.0,
+            also: None,
         }
     }
 

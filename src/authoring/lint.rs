@@ -19,7 +19,7 @@ use crate::config::RunConfig;
 use crate::metrics::{Kind, Metric};
 use crate::narrative::context::{BriefCtx, PageCtx};
 use crate::narrative::{
-    filters, template_sources, tera_position, wording_name, Origin, SAID, SPANS,
+    filters, template_sources, tera_position, wording_name, Origin, ALSO_NAME, SAID, SPANS,
 };
 use crate::rules::{Rule, RuleError, RuleSet, Says};
 
@@ -220,6 +220,7 @@ fn templates(config: &RunConfig, rules: &RuleSet, report: &mut Report) {
             ("headline", rule.headline.len()),
             ("watch", rule.watch.len()),
             ("clause", rule.clause.len()),
+            ("merged", rule.merged.len()),
         ] {
             texts.extend((0..n).map(|i| wording_name(&rule.id, which, i)));
         }
@@ -238,8 +239,12 @@ fn templates(config: &RunConfig, rules: &RuleSet, report: &mut Report) {
             }
             Says::Template(t) => texts.push(t.clone()),
         }
+        // A merged wording reads the other finding's facts too, as `also_<name>`.
+        let with_also = rule.with_also(rule);
         for name in texts.iter().filter(|n| compiled(n)) {
             let text = &sources[name].0;
+            let merged = name.starts_with(&format!("rule/{}/merged/", rule.id));
+            let rule = if merged { &with_also } else { rule };
             let unknown = unknown_variables(&tera, name, rule);
             for var in &unknown {
                 let (line, col) = first_use(text, var);
@@ -295,7 +300,7 @@ fn unknown_variables(tera: &Tera, name: &str, rule: &Rule) -> BTreeSet<String> {
     };
     vars.into_iter()
         .filter(|v| {
-            !["names", SPANS, SAID].contains(v)
+            !["names", SPANS, SAID, ALSO_NAME].contains(v)
                 && !rule.facts.contains_key(*v)
                 && !rule.maybe.contains(*v)
         })
@@ -339,6 +344,7 @@ fn sample_context(rule: &Rule, names: &BTreeMap<String, String>, maybe: bool) ->
         }
     }
     ctx.insert("names", names);
+    ctx.insert(ALSO_NAME, "the other index");
     let spans: BTreeMap<&String, usize> = rule.facts.keys().map(|k| (k, 1)).collect();
     ctx.insert(SPANS, &spans);
     // With `maybe` set, every fact counts as said already; without, none.

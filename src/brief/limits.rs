@@ -49,6 +49,8 @@ fn finding(id: &str, template: &str, facts: Vec<(&str, Value)>) -> Finding {
             headline: vec![],
             watch: vec![],
             clause: vec![],
+            merged: vec![],
+            merge_on: None,
             maybe: Default::default(),
             about: Default::default(),
             applies_to: vec![],
@@ -60,6 +62,7 @@ fn finding(id: &str, template: &str, facts: Vec<(&str, Value)>) -> Finding {
         facts: facts.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
         strength: 0.0,
         news: 0.0,
+        also: None,
     }
 }
 

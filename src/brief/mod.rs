@@ -6,6 +6,7 @@
 
 mod compose;
 mod limits;
+mod merge;
 mod provenance;
 mod shown;
 mod sources;

@@ -147,6 +147,8 @@ impl Prepared<'_> {
         }
         let mut selection = select::select(findings, &budget);
         selection.dropped.extend(old);
+        let kept = std::mem::take(&mut selection.kept);
+        selection.kept = super::merge::shared_facts(kept, &mut selection.dropped);
         let kept = &selection.kept;
         let body_facts = || {
             (kept.iter())
@@ -168,10 +170,14 @@ impl Prepared<'_> {
             .collect();
         let nothing = BTreeSet::new();
         let render_on = |i: usize, said: &BTreeSet<String>, wording_day: usize| {
+            let also = (kept[i].also.as_deref())
+                .and_then(|s| self.markers_on(row).get(s))
+                .map(String::as_str);
             let inputs = Inputs {
                 shown: &shown[i],
                 spans: &spans[i],
                 said,
+                also,
             };
             self.narrator
                 .finding(&kept[i], &inputs, self.markers_on(row), wording_day)
@@ -263,6 +269,7 @@ impl Prepared<'_> {
                     shown: &n.finding.facts,
                     spans: &no_spans,
                     said: &nothing,
+                    also: None,
                 };
                 let t = self
                     .narrator

@@ -28,7 +28,7 @@ use locate::locate;
 pub(crate) use locate::tera_position;
 use templates::printed_variables;
 pub(crate) use templates::template_sources;
-pub use templates::{DEFAULT_TEMPLATES, SAID, SPANS};
+pub use templates::{ALSO_NAME, DEFAULT_TEMPLATES, SAID, SPANS};
 
 /// A template problem, located in the file the user can open.
 #[derive(Debug, thiserror::Error)]
@@ -107,6 +107,9 @@ pub struct Inputs<'a> {
     /// Its facts the brief has printed already, earlier in reading order: a text can say
     /// `{% if said.small %}that gain{% else %}{{ small | pct }}{% endif %}`.
     pub said: &'a BTreeSet<String>,
+    /// How the brief names the subject of a finding merged into this one (its marker), if
+    /// one was: the body text is then the rule's `merged` wording.
+    pub also: Option<&'a str>,
 }
 
 /// A comparison table: one column per index, one row per metric.
@@ -270,6 +273,9 @@ impl Narrator {
             .map(|k| (k, inputs.said.contains(k)))
             .collect();
         ctx.insert(SAID, &said);
+        if let Some(name) = inputs.also {
+            ctx.insert(ALSO_NAME, name);
+        }
         let rule: &Rule = &f.rule;
         let mut used = Vec::new();
         let mut render = |which: &'static str, n: usize| -> Result<String, NarrativeError> {
@@ -286,7 +292,10 @@ impl Narrator {
             used.push(name);
             Ok(text)
         };
-        let text = render("says", rule.says.wordings())?;
+        let text = match inputs.also {
+            Some(_) if !f.rule.merged.is_empty() => render("merged", f.rule.merged.len())?,
+            _ => render("says", rule.says.wordings())?,
+        };
         let takeaway = match rule.takeaway.len() {
             0 => text.clone(),
             n => render("takeaway", n)?,

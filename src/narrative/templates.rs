@@ -105,6 +105,7 @@ pub(crate) fn template_sources(
         add("headline", &rule.headline);
         add("watch", &rule.watch);
         add("clause", &rule.clause);
+        add("merged", &rule.merged);
     }
     for (text, origin) in sources.values_mut() {
         if matches!(origin, Origin::Rule(..)) {
@@ -119,6 +120,9 @@ pub const SPANS: &str = "span_of";
 
 /// The context map of which facts the brief has printed already.
 pub const SAID: &str = "said";
+
+/// In a `merged` wording, how the brief names the other finding's own subject.
+pub const ALSO_NAME: &str = "also_name";
 
 /// The variables a template prints, in `{{ }}` (not those it only tests).
 pub(super) fn printed_variables(text: &str) -> Vec<String> {

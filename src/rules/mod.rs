@@ -248,6 +248,13 @@ pub struct Rule {
     /// Wordings of a short clause that can close another finding's headline after "as"
     /// ("tech sells off"): none, the rule never does.
     pub clause: Vec<String>,
+    /// Wordings of one statement for two findings of the rule's family that share a fact
+    /// (the leader's return over one window, against two others): the second's facts read
+    /// `also_<name>` and its own subject `also_name`. None: such findings stay two.
+    pub merged: Vec<String>,
+    /// The fact that two findings of the family must share, under this name with one metric
+    /// and one value, to be told by `merged`.
+    pub merge_on: Option<String>,
     /// What the rule is about: its subjects and their stances, its family and window.
     pub about: About,
     /// For caveats: the sections this caveat is about. It prints only when the brief prints
@@ -291,6 +298,23 @@ pub struct Finding {
     pub strength: f64,
     /// How much of the day's news it is (see [`news`]): the brief leads with the highest.
     pub news: f64,
+    /// The subject of a finding merged into this one (see [`Rule::merged`]), whose facts it
+    /// holds as `also_<name>`.
+    pub also: Option<String>,
+}
+
+impl Rule {
+    /// The rule with `other`'s facts added as `also_<name>`: what a merged statement reads.
+    pub fn with_also(&self, other: &Rule) -> Rule {
+        let mut out = self.clone();
+        for (name, m) in &other.facts {
+            out.facts.insert(format!("also_{name}"), m.clone());
+        }
+        for name in &other.maybe {
+            out.maybe.insert(format!("also_{name}"));
+        }
+        out
+    }
 }
 
 impl Finding {
@@ -461,6 +485,7 @@ impl RuleSet {
                     facts,
                     strength: rule.when.strength(metrics, row),
                     news: news.of(rule, held, row),
+                    also: None,
                 });
             } else {
                 warnings.push(format!(

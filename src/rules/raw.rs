@@ -42,6 +42,8 @@ struct RawRule {
     headline: Option<Wording>,
     watch: Option<Wording>,
     clause: Option<Wording>,
+    merged: Option<Wording>,
+    merge_on: Option<String>,
     #[serde(default)]
     applies_to: Vec<String>,
     #[serde(default)]
@@ -149,6 +151,7 @@ impl RawRule {
             headline: self.headline.as_ref().map(|w| w.filled(m)),
             watch: self.watch.as_ref().map(|w| w.filled(m)),
             clause: self.clause.as_ref().map(|w| w.filled(m)),
+            merged: self.merged.as_ref().map(|w| w.filled(m)),
             ..self.clone()
         }
     }
@@ -463,6 +466,25 @@ fn validate_rule(raw: RawRule, label: &str, place: &Place, config: &RunConfig, o
             Err(absent) => problem(text, absent),
         }
     }
+    match (&raw.merge_on, raw.merged.is_some()) {
+        (Some(on), true) if !facts.contains_key(on) => problem(
+            "merge_on:",
+            format!("merge_on: '{on}' is not one of the rule's facts").into(),
+        ),
+        (None, true) => problem(
+            "merged:",
+            "'merged' needs 'merge_on': the fact two findings share"
+                .to_string()
+                .into(),
+        ),
+        (Some(_), false) => problem(
+            "merge_on:",
+            "'merge_on' needs 'merged': the wordings of the one statement"
+                .to_string()
+                .into(),
+        ),
+        _ => {}
+    }
     let clean = found.is_empty();
     out.problems.extend(found);
     if let (Some(name), true) = (absent, clean) {
@@ -482,6 +504,8 @@ fn validate_rule(raw: RawRule, label: &str, place: &Place, config: &RunConfig, o
             headline: raw.headline.map_or_else(Vec::new, Wording::into_vec),
             watch: raw.watch.map_or_else(Vec::new, Wording::into_vec),
             clause: raw.clause.map_or_else(Vec::new, Wording::into_vec),
+            merged: raw.merged.map_or_else(Vec::new, Wording::into_vec),
+            merge_on: raw.merge_on,
             maybe: raw.maybe.keys().cloned().collect(),
             about: super::About::default(),
             applies_to: raw.applies_to,

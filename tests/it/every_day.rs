@@ -18,6 +18,8 @@
 //! - "Sources and notes" at most 60 words on average;
 //! - a quiet day ("Quiet markets — ...") at most 250 words before the table;
 //! - no entity printed with two values for one measure and window (an index and its fund);
+//! - a fact printed in two sentences of the lead and sections, outside a comparison, at most
+//!   0.02 times per brief (read from the printed figures and the sentences' facts);
 //! - counted: figures printed in two sentences, the news value of the strongest finding.
 //!
 //! The figures are printed for the record.
@@ -239,6 +241,10 @@ struct Record {
     long_quiet: Vec<String>,
     two_values: Vec<String>,
     twice: usize,
+    /// A fact printed in two sentences of the lead and sections, outside a comparison.
+    fact_twice: Vec<String>,
+    /// Facts printed again by a second comparison.
+    fact_twice_compared: usize,
 }
 
 /// A metric's name with each symbol read as its index ("return(SPY, 21d)" and
@@ -274,6 +280,71 @@ fn printed_twice(text: &str) -> usize {
         }
     }
     seen.values().filter(|n| **n > 1).count()
+}
+
+/// The facts of a brief that its lead and sections print in two sentences, by metric: a
+/// printed figure is a fact's when the fact's value prints as it (to its last digit), so two
+/// indexes that happen to share a figure are not one fact twice. A repeat both of whose
+/// sentences compare ("against", "than", "while", "ahead of", "behind", "times", "twice") is
+/// a comparison that needs the
+/// figure again, and is returned apart: (outside comparisons, within them).
+fn facts_twice(brief: &marketbrief::brief::Brief) -> (Vec<String>, usize) {
+    static F: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"[+-]?(\d[\d,]*\.(\d+))(?:%| percentage points?| points?)").unwrap()
+    });
+    let compares = |t: &str| {
+        [
+            " against ",
+            " than ",
+            " while ",
+            "ahead of",
+            "behind",
+            " times ",
+            "twice",
+        ]
+        .iter()
+        .any(|w| t.contains(w))
+    };
+    let mut seen: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let texts: Vec<&str> = (brief.json.sentences.iter())
+        .filter(|s| matches!(s.part, "lead" | "body"))
+        .map(|s| s.text.as_str())
+        .collect();
+    for (i, s) in (brief.json.sentences.iter())
+        .filter(|s| matches!(s.part, "lead" | "body"))
+        .enumerate()
+    {
+        let mut mine = std::collections::BTreeSet::new();
+        for c in F.captures_iter(&s.text) {
+            let printed: f64 = c[1].replace(',', "").parse().unwrap();
+            let decimals = c[2].len() as i32;
+            for f in s.facts.values() {
+                let (Some(m), Some(v)) = (f.metric.as_deref(), f.value.as_f64()) else {
+                    continue;
+                };
+                let shown = (v.abs() * 10f64.powi(decimals)).round() / 10f64.powi(decimals);
+                if (shown - printed).abs() < 1e-9 {
+                    mine.insert(m.to_string());
+                }
+            }
+        }
+        for m in mine {
+            seen.entry(m).or_default().push(i);
+        }
+    }
+    let mut outside = Vec::new();
+    let mut within = 0;
+    for (m, at) in seen.iter().filter(|(_, at)| at.len() > 1) {
+        if at.iter().all(|&i| compares(texts[i])) {
+            within += 1;
+        } else {
+            outside.push(format!(
+                "{m}: {:?}",
+                at.iter().map(|&i| texts[i]).collect::<Vec<_>>()
+            ));
+        }
+    }
+    (outside, within)
 }
 
 /// A headline that frames one index beating another.
@@ -562,6 +633,10 @@ fn every_trading_day_renders_reads_like_a_draft_and_varies_its_headline() {
         }
         let body: String = paragraphs(md).join("\n");
         r.twice += printed_twice(&body);
+        let (outside, within) = facts_twice(&brief);
+        r.fact_twice
+            .extend(outside.into_iter().map(|t| format!("{day}: {t}")));
+        r.fact_twice_compared += within;
         // A quiet day is called quiet in its headline, and short before the table.
         if headline.starts_with("Quiet markets — ") {
             r.quiet += 1;
@@ -661,6 +736,29 @@ fn every_trading_day_renders_reads_like_a_draft_and_varies_its_headline() {
         100.0 * per(two_briefs.len()),
         &r.two_values[..r.two_values.len().min(6)],
         per(r.twice),
+    );
+    let mut by_metric: BTreeMap<&str, usize> = BTreeMap::new();
+    for t in &r.fact_twice {
+        let m = t[12..].split(": ").next().unwrap_or("");
+        *by_metric.entry(m).or_default() += 1;
+    }
+    let mut by_metric: Vec<(&str, usize)> = by_metric.into_iter().collect();
+    by_metric.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    eprintln!(
+        "2010-2025: facts printed in two sentences of the lead and sections: {:.3} per brief \
+         outside a comparison (most: {:?}; first: {:?}), {:.3} within comparisons",
+        per(r.fact_twice.len()),
+        &by_metric[..by_metric.len().min(10)],
+        &r.fact_twice[..r.fact_twice.len().min(3)],
+        per(r.fact_twice_compared),
+    );
+    // A fact printed again outside a comparison: 0.29 per brief when first counted, before
+    // merged statements and texts that skip a figure the brief has said (`said.level`).
+    assert!(
+        per(r.fact_twice.len()) <= 0.02,
+        "{:.3} facts per brief printed twice outside a comparison: {:?}",
+        per(r.fact_twice.len()),
+        &r.fact_twice[..r.fact_twice.len().min(5)]
     );
     // 147 briefs before each index became one entity (fund and index), 14 after the turn
     // groups, none once the run file names each index's fund.
