@@ -67,3 +67,58 @@ fn the_readme_excerpt_is_the_shipped_brief() {
         );
     }
 }
+
+/// The headline and the lead's first sentence of each shipped real brief (en-US), spelled out
+/// as an editor read and approved them, so a change to either shows here in words, not only
+/// as a golden file's diff.
+const READ: [(&str, &str, &str); 5] = [
+    (
+        "2020-03-23",
+        "The VIX down 25.5% in five sessions, to 61.59",
+        "Volatility eased: the VIX fell from 82.69 to 61.59 over five sessions (-25.5%).",
+    ),
+    (
+        "2023-06-06",
+        "Leadership tilts to the Russell 2000, ahead of the S&P 500 by 2.5 points in a session",
+        "The Russell 2000 returned +2.7% on the day, against +0.2% for the S&P 500: a lead of \
+         2.5 percentage points.",
+    ),
+    (
+        "2023-12-11",
+        "The widest lead for the Russell 2000 over the S&P 500 since June 2022: 5.3 points in a \
+         month",
+        "No month since June 10, 2022 has seen a wider lead for the Russell 2000 over the S&P \
+         500 than today's 5.3 percentage points.",
+    ),
+    (
+        "2024-07-16",
+        "The Russell 2000 leads the S&P 500 by 9.9 points in five sessions",
+        "The Russell 2000 returned +11.5% over five sessions, against +1.6% for the S&P 500: a \
+         lead of 9.9 percentage points.",
+    ),
+    (
+        "2024-07-25",
+        "The widest lead for the Russell 2000 over the Nasdaq-100 since December 2016: 14.3 \
+         points in a month",
+        "No month since December 8, 2016 has seen a wider lead for the Russell 2000 over the \
+         Nasdaq-100 than today's 14.3 percentage points.",
+    ),
+];
+
+#[test]
+fn each_real_brief_has_the_headline_and_lead_an_editor_read() {
+    if data_dir().is_none() {
+        return;
+    }
+    let config = RunConfig::load(&root().join("examples/real/marketbrief.yaml")).unwrap();
+    let prepared = Prepared::new(&config).unwrap();
+    for (date, headline, lead) in READ {
+        let brief = prepared.brief(AsOf::Date(date.parse().unwrap())).unwrap();
+        assert_eq!(brief.json.headline.as_deref(), Some(headline), "{date}");
+        // The lead's first text (a merged statement holds two sentences) opens with it.
+        let first = (brief.json.sentences.iter())
+            .find(|s| s.part == "lead")
+            .map_or("", |s| s.text.as_str());
+        assert!(first.starts_with(lead), "{date}: {first}");
+    }
+}
