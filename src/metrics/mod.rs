@@ -260,9 +260,9 @@ pub fn in_dependency_order(wanted: &BTreeSet<Metric>) -> Vec<Metric> {
 /// except those that read rules' boolean series: [`MetricFrame::derive`] adds those once the
 /// rules they read are evaluated.
 pub fn compute(data: &Dataset, wanted: &BTreeSet<Metric>) -> Result<MetricFrame, MetricsError> {
-    // An index with a fund: each metric on it is computed on the fund too, and the two are
-    // combined row by row once every column is there.
-    let variants = entity::fund_variants(wanted.iter(), &data.funds);
+    // An index with a fund: each metric on it, inputs included, is computed on the fund too,
+    // and the two are combined row by row once every column is there.
+    let variants = entity::fund_variants(in_dependency_order(wanted).iter(), &data.funds);
     let mut wanted = wanted.clone();
     wanted.extend(variants.iter().map(|(_, fund)| fund.clone()));
     let all: Vec<Metric> = in_dependency_order(&wanted)
@@ -392,8 +392,6 @@ pub fn compute(data: &Dataset, wanted: &BTreeSet<Metric>) -> Result<MetricFrame,
             unreachable!("every metric without rules is computed here: {m}");
         }
     }
-    let inner: BTreeSet<Metric> = all.iter().cloned().collect();
-    let variants = entity::fund_variants(inner.iter(), &data.funds);
     entity::combine(&mut out, &variants, &data.fund_rows)?;
     Ok(out)
 }
