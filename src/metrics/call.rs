@@ -42,6 +42,7 @@ pub const FUNCTIONS: &[&str] = &[
     "move_return(index, index, index, Nd)",
     "move_days(index, index, Nd)",
     "peak|peak_date|from_peak|trough|trough_date|from_trough(index, lookback)",
+    "line|to_line(index, lookback, pct)",
     "high|low|percentile(metric, lookback)",
     "ago|change|pct_change(metric, window)",
     "most_extreme_since(metric, high|low)",
@@ -106,9 +107,8 @@ fn arity(name: &str) -> Option<usize> {
         | "share_at_high" | "share_at_low" | "median_from_high" | "top_weight"
         | "top_weight_change" | "group_weight" | "sector_weight" | "yield_change" | "curve"
         | "actual" | "expected" | "surprise" | "event_date" | "band_low" | "band_high" => 2,
-        "spread" | "multiple" | "move_start" | "move_days" | "faded" | "episode_at" | "similar" => {
-            3
-        }
+        "spread" | "multiple" | "move_start" | "move_days" | "faded" | "episode_at" | "similar"
+        | "line" | "to_line" => 3,
         "risers" | "basket_size" | "dispersion" => 2,
         "leader" | "leader_return" | "laggard" | "laggard_return" | "rank" | "cleared"
         | "cleared_since" => 3,
@@ -188,6 +188,15 @@ impl Metric {
                     "trough" => Turn::Trough,
                     "trough_date" => Turn::TroughDate,
                     _ => Turn::FromTrough,
+                };
+                M::Turn(turn, a.index(0)?, a.lookback(1)?)
+            }
+            "line" | "to_line" => {
+                let pct = a.line(2)?;
+                let turn = if name == "line" {
+                    Turn::Line(pct)
+                } else {
+                    Turn::ToLine(pct)
                 };
                 M::Turn(turn, a.index(0)?, a.lookback(1)?)
             }
@@ -348,6 +357,18 @@ impl Args<'_> {
         match w.strip_suffix('d').unwrap_or(w).parse::<usize>() {
             Ok(n) if n > 0 || zero => Ok(n),
             _ => Err(format!("'{w}' is not a positive whole number").into()),
+        }
+    }
+
+    /// A line's distance in percent from a peak (negative, -1 to -99) or a trough (1 to 999).
+    fn line(&self, i: usize) -> Result<i16, CallError> {
+        let w = self.word(i)?;
+        match w.trim_end_matches('%').parse::<i16>() {
+            Ok(n) if (-99..=-1).contains(&n) || (1..=999).contains(&n) => Ok(n),
+            _ => Err(format!(
+                "'{w}' is not a line in percent (-99 to -1 below a peak, 1 to 999 above a trough)"
+            )
+            .into()),
         }
     }
 

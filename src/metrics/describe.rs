@@ -52,6 +52,20 @@ impl Metric {
             M::MoveDays(a, b, n) => format!(
                 "trading days since the lowest {a}/{b} ratio of the last {n} trading days"
             ),
+            M::Turn(Turn::Line(p), s, l) => format!(
+                "the level {}% {} the {} close of {s} over {}",
+                p.abs(),
+                if *p < 0 { "below" } else { "above" },
+                if *p < 0 { "highest" } else { "lowest" },
+                lookback(*l)
+            ),
+            M::Turn(Turn::ToLine(p), s, l) => format!(
+                "percent move of {s}'s close to the level {}% {} its {} close over {}",
+                p.abs(),
+                if *p < 0 { "below" } else { "above" },
+                if *p < 0 { "highest" } else { "lowest" },
+                lookback(*l)
+            ),
             M::Turn(t, s, l) => {
                 let what = match t {
                     Turn::Peak => "highest close",
@@ -60,6 +74,7 @@ impl Metric {
                     Turn::Trough => "lowest close",
                     Turn::TroughDate => "date of the lowest close",
                     Turn::FromTrough => "percent distance of the close above the lowest close",
+                    Turn::Line(_) | Turn::ToLine(_) => unreachable!("described above"),
                 };
                 format!("{what} of {s} over {}", lookback(*l))
             }

@@ -104,6 +104,22 @@ pub enum Turn {
     TroughDate,
     /// Percent above that trough.
     FromTrough,
+    /// The level `pct`% from the peak (a negative `pct`) or the trough (a positive one): the
+    /// bear-market line of `line(x, 252d, -20)`, the bull-market line of `line(x, 252d, 20)`.
+    Line(i16),
+    /// Percent the close would move to reach that line (negative when it is below).
+    ToLine(i16),
+}
+
+impl Turn {
+    /// Whether the turning point is the lookback's highest close (not its lowest).
+    pub fn from_peak(self) -> bool {
+        match self {
+            Turn::Peak | Turn::PeakDate | Turn::FromPeak => true,
+            Turn::Line(pct) | Turn::ToLine(pct) => pct < 0,
+            Turn::Trough | Turn::TroughDate | Turn::FromTrough => false,
+        }
+    }
 }
 
 /// Statistics of any metric over its own history.
@@ -373,7 +389,7 @@ impl Metric {
             },
             M::ClearedSince(..) => Kind::Date,
             M::Turn(Turn::PeakDate | Turn::TroughDate, ..) => Kind::Date,
-            M::Turn(Turn::Peak | Turn::Trough, ..) => Kind::Level,
+            M::Turn(Turn::Peak | Turn::Trough | Turn::Line(_), ..) => Kind::Level,
             M::Turn(..) => Kind::Return,
             M::Stat(Stat::Percentile, ..) => Kind::Percent,
             M::Stat(_, m, _) | M::Ago(m, _) | M::EpisodeAt(_, m, _) => m.kind(),
@@ -585,6 +601,8 @@ impl Metric {
 
 fn turn_name(t: Turn) -> &'static str {
     match t {
+        Turn::Line(_) => "line",
+        Turn::ToLine(_) => "to_line",
         Turn::Peak => "peak",
         Turn::PeakDate => "peak_date",
         Turn::FromPeak => "from_peak",
@@ -646,6 +664,9 @@ impl fmt::Display for Metric {
             M::MoveStart(a, b, n) => write!(f, "move_start({a}, {b}, {n}d)"),
             M::MoveReturn(x, a, b, n) => write!(f, "move_return({x}, {a}, {b}, {n}d)"),
             M::MoveDays(a, b, n) => write!(f, "move_days({a}, {b}, {n}d)"),
+            M::Turn(t @ (Turn::Line(p) | Turn::ToLine(p)), s, l) => {
+                write!(f, "{}({s}, {l}, {p})", turn_name(*t))
+            }
             M::Turn(t, s, l) => write!(f, "{}({s}, {l})", turn_name(*t)),
             M::Stat(Stat::High, m, l) => write!(f, "high({m}, {l})"),
             M::Stat(Stat::Low, m, l) => write!(f, "low({m}, {l})"),

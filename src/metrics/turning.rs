@@ -1,7 +1,9 @@
 //! Turning points: the trailing peak and trough of an index, their dates, and how far the close
 //! is from each. A 52-week high is `from_peak(x, 252d) >= 0`, a record `from_peak(x, all) >= 0`,
 //! a correction `from_peak(x, 252d) <= -10`, a bear market -20, a bull market
-//! `from_trough(x, 252d) >= 20`.
+//! `from_trough(x, 252d) >= 20`. The lines themselves are levels: `line(x, 252d, -20)` is
+//! where a bear market would begin (80% of the 52-week high), `to_line(x, 252d, -20)` how far
+//! the close stands from it.
 //!
 //! The extremes come from one pass over the column with a monotone queue, so every row costs
 //! O(1) whatever the lookback.
@@ -60,8 +62,7 @@ pub fn column(frame: &MetricFrame, m: &Metric) -> PolarsResult<Vec<Option<f64>>>
         unreachable!("turning points only")
     };
     let close = frame.numbers(&Metric::Close(symbol.clone()))?;
-    let max = matches!(turn, Turn::Peak | Turn::PeakDate | Turn::FromPeak);
-    let rows = rolling_extreme(&close, *lookback, max);
+    let rows = rolling_extreme(&close, *lookback, turn.from_peak());
     Ok(rows
         .iter()
         .enumerate()
@@ -72,9 +73,16 @@ pub fn column(frame: &MetricFrame, m: &Metric) -> PolarsResult<Vec<Option<f64>>>
                 Turn::Peak | Turn::Trough => extreme,
                 Turn::PeakDate | Turn::TroughDate => to_days(frame.calendar[i]) as f64,
                 Turn::FromPeak | Turn::FromTrough => (now / extreme - 1.0) * 100.0,
+                Turn::Line(pct) => line(extreme, *pct),
+                Turn::ToLine(pct) => (line(extreme, *pct) / now - 1.0) * 100.0,
             })
         })
         .collect())
+}
+
+/// The level `pct`% away from a turning point.
+fn line(extreme: f64, pct: i16) -> f64 {
+    extreme * (1.0 + f64::from(pct) / 100.0)
 }
 
 #[cfg(test)]
@@ -97,5 +105,27 @@ mod tests {
             [Some(0), Some(1)],
             "the latest equal value is the peak"
         );
+    }
+
+    #[test]
+    fn lines_from_the_peak_and_the_trough() {
+        // Closes 100, 125, 110, 90 over a three-day lookback. On the last row the peak of rows
+        // 1..=3 is 125 and the trough 90.
+        let frame =
+            crate::metrics::tests::frame_of(&[("close(X)", vec![100.0, 125.0, 110.0, 90.0])]);
+        let at = |t: Turn| {
+            let m = Metric::Turn(t, "X".into(), Lookback::Days(3));
+            column(&frame, &m).unwrap()[3].unwrap()
+        };
+        // The bear line is 80% of 125 = 100, 11.1% above a close of 90 (100/90 - 1).
+        assert!((at(Turn::Line(-20)) - 100.0).abs() < 1e-9);
+        assert!((at(Turn::ToLine(-20)) - 11.111111111).abs() < 1e-6);
+        // The bull line is 120% of 90 = 108, 20% above the close.
+        assert!((at(Turn::Line(20)) - 108.0).abs() < 1e-9);
+        assert!((at(Turn::ToLine(20)) - 20.0).abs() < 1e-9);
+        // On row 2 (closes 100, 125, 110) the bear line of 100 is 9.1% below 110.
+        let m = Metric::Turn(Turn::ToLine(-20), "X".into(), Lookback::Days(3));
+        let v = column(&frame, &m).unwrap()[2].unwrap();
+        assert!((v - (100.0 / 110.0 - 1.0) * 100.0).abs() < 1e-9);
     }
 }

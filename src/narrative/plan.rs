@@ -57,8 +57,8 @@ pub struct Info<'a> {
     pub kind: &'a str,
     /// It has a headline clause.
     pub clause: bool,
-    /// It has a watch line.
-    pub watch: bool,
+    /// The sentence frames of its watch line (first four words), if it has one.
+    pub watch: Option<String>,
 }
 
 /// The plan of one brief, by index into the kept findings.
@@ -251,8 +251,16 @@ pub fn plan(kept: &[Info], takeaways: usize, watch: usize) -> Plan {
     let caveats = (0..kept.len())
         .filter(|&i| kept[i].caveat && !lead.contains(&i))
         .collect();
+    // One watch line per kind of finding and per frame: two members of one rule, or two
+    // rules with one line to watch, would say the same thing.
+    let (mut kinds, mut frames) = (BTreeSet::new(), BTreeSet::new());
     let watch = (body.iter().copied())
-        .filter(|&i| kept[i].watch && !told.contains(&i))
+        .filter(|&i| {
+            let Some(frame) = &kept[i].watch else {
+                return false;
+            };
+            !told.contains(&i) && kinds.insert(kept[i].kind) && frames.insert(frame.as_str())
+        })
         .take(watch)
         .collect();
     Plan {
@@ -334,7 +342,7 @@ mod tests {
             kind: section,
             figures: Vec::new(),
             clause: false,
-            watch: false,
+            watch: None,
         }
     }
 
@@ -383,6 +391,32 @@ mod tests {
         kept[1].metrics = [&m1, &m2].into();
         kept[2].metrics = [&m2].into();
         assert_eq!(plan(&kept, 4, 3).takeaways, [0, 2]);
+    }
+
+    #[test]
+    fn one_watch_line_per_kind_of_finding() {
+        let spx = about(&[("^GSPC", -1)], Family::Performance);
+        let ndx = about(&[("^NDX", -1)], Family::Performance);
+        let vix = about(&[("VIX", 1)], Family::Risk);
+        let mut kept = vec![
+            info("history", &spx, 1),
+            info("history", &ndx, 1),
+            info("risk", &vix, 1),
+        ];
+        for (k, frame) in kept.iter_mut().zip([
+            "the bear-market line for",
+            "the name and the",
+            "whether the name settles",
+        ]) {
+            k.watch = Some(frame.to_string());
+        }
+        // The two bear markets are one kind: the second index's line is left out.
+        assert_eq!(plan(&kept, 4, 3).watch, [0, 2]);
+        kept[1].kind = "correction";
+        assert_eq!(plan(&kept, 4, 3).watch, [0, 1, 2]);
+        // Two kinds with one frame: the second line would read as the first again.
+        kept[1].watch = kept[0].watch.clone();
+        assert_eq!(plan(&kept, 4, 3).watch, [0, 2]);
     }
 
     #[test]

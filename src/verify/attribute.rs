@@ -97,6 +97,9 @@ pub struct Named {
     /// Whether it speaks of a move since a date ("since then", "since the ratio's low"): the
     /// window of the figures measured from the start of the current move.
     pub since: bool,
+    /// Whether it speaks of a line to watch ("the bear-market line"): only then can a figure
+    /// be a line's level or the distance to it, which are what would be, not what was.
+    pub line: bool,
 }
 
 fn bounded(text: &str, start: usize, end: usize) -> bool {
@@ -154,6 +157,7 @@ impl Reader {
             }
         }
         named.since = text.to_lowercase().contains("since");
+        named.line = text.to_lowercase().contains(" line");
         for m in self.windows.find_iter(text) {
             if bounded(text, m.start(), m.end()) {
                 named
@@ -190,6 +194,12 @@ pub fn plain(m: &Metric) -> bool {
     )
 }
 
+/// A line to watch or the distance to it: what would be, not what was.
+pub fn hypothetical(m: &Metric) -> bool {
+    use crate::metrics::Turn;
+    matches!(m, Metric::Turn(Turn::Line(_) | Turn::ToLine(_), ..))
+}
+
 /// How a candidate fits what a passage names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Fit {
@@ -209,6 +219,9 @@ pub struct Fit {
 /// ("its members", "the holdings"): `implicit` lists them.
 pub fn fit(c: &Candidate, named: &Named, at: usize, implicit: &BTreeSet<String>) -> Option<Fit> {
     let m = c.metric.as_ref()?;
+    if hypothetical(m) && !named.line {
+        return None;
+    }
     let sources = m.sources();
     let ids: BTreeSet<&str> = named.subjects.iter().map(|s| s.2.as_str()).collect();
     let known = |s: &&str| ids.contains(s) || implicit.contains(*s);

@@ -246,7 +246,9 @@ impl Verifier<'_> {
                 message: None,
             };
         }
-        match self.candidates.iter().find(states) {
+        let about_line =
+            |c: &&Candidate| named.line || !c.metric.as_ref().is_some_and(attribute::hypothetical);
+        match self.candidates.iter().filter(about_line).find(states) {
             Some(c) => Judged {
                 status: Status::Supported,
                 candidate: Some(c.clone()),

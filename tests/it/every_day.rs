@@ -235,6 +235,10 @@ struct Record {
     rout_leads: Vec<String>,
     frames: Vec<String>,
     bullet_frames: usize,
+    /// Watch lines, those that name a figure (a level, a distance), and briefs with two alike.
+    watch_lines: usize,
+    watch_figures: usize,
+    watch_alike: Vec<String>,
     sources_words: usize,
     lead_news: Vec<f64>,
     quiet: usize,
@@ -608,6 +612,26 @@ fn every_trading_day_renders_reads_like_a_draft_and_varies_its_headline() {
             .filter_map(|l| l.strip_prefix("- "))
             .collect();
         r.bullet_frames += repeated_frames(&bullets.join("\n")).len();
+        let watch: Vec<&str> = (md.split_once("## What to watch"))
+            .map_or("", |(_, t)| t.split("\n## ").next().unwrap_or(""))
+            .lines()
+            .filter_map(|l| l.strip_prefix("- "))
+            .collect();
+        r.watch_lines += watch.len();
+        // A figure from the data, not the 20% of a line's definition.
+        r.watch_figures += (watch.iter())
+            .filter(|l| {
+                (l.split_whitespace()).any(|w| {
+                    w.trim_matches(|c: char| !c.is_ascii_digit()) != "20"
+                        && w.chars().any(|c| c.is_ascii_digit())
+                })
+            })
+            .count();
+        r.watch_alike.extend(
+            repeated_frames(&watch.join("\n"))
+                .into_iter()
+                .map(|f| format!("{day}: {f}")),
+        );
         r.sources_words += sources_words(md);
         // One entity, one number: no entity, measure and window printed with two values
         // (the fund's and the index's), no turning point with two dates.
@@ -710,6 +734,14 @@ fn every_trading_day_renders_reads_like_a_draft_and_varies_its_headline() {
         per(r.bullet_frames),
         per(r.sources_words),
     );
+    eprintln!(
+        "2010-2025: {} watch lines, {:.0}% of them with a level or a distance; {} briefs with two \
+         alike (first: {:?})",
+        r.watch_lines,
+        100.0 * r.watch_figures as f64 / r.watch_lines.max(1) as f64,
+        r.watch_alike.len(),
+        &r.watch_alike[..r.watch_alike.len().min(5)],
+    );
     r.lead_news.sort_by(f64::total_cmp);
     let q = |p: f64| r.lead_news[((r.lead_news.len() - 1) as f64 * p) as usize];
     eprintln!(
@@ -786,6 +818,7 @@ fn every_trading_day_renders_reads_like_a_draft_and_varies_its_headline() {
     assert_none(&r.no_start);
     assert_none(&r.bare_levels);
     assert_none(&r.run_notes);
+    assert_none(&r.watch_alike);
     let few: Vec<String> = (leads.iter())
         .filter(|(r, n)| !r.is_empty() && **n > 20 && wordings(r) < 5)
         .map(|(r, n)| {

@@ -153,6 +153,10 @@ const RULES: &str = r#"
     iwm_21d: return(small_caps, 21d)
     gap_21d: spread(small_caps, large_caps, 21d)
     ratio: ratio(small_caps, large_caps)
+    bear_line: line(large_caps, 252d, -20)
+    to_bear: to_line(large_caps, 252d, -20)
+    bull_line: line(small_caps, 252d, 20)
+    to_bull: to_line(small_caps, 252d, 20)
   says: "{{ spy_1d | pct }}"
 - id: sp500_breadth
   section: breadth
@@ -316,6 +320,28 @@ fn returns_spreads_ratio_breadth_and_top10_match_the_files() {
             "gap_21d",
         );
         close_to(&f["ratio"], iwm[i].1 / spy[i].1, "ratio");
+        // The bear-market line is 80% of the highest of the last 252 closes, the bull-market
+        // line 120% of the lowest; each is also a distance from today's close.
+        let year = |rows: &[(NaiveDate, f64)]| {
+            rows[i + 1 - 252..=i]
+                .iter()
+                .map(|r| r.1)
+                .collect::<Vec<_>>()
+        };
+        let high = year(spy).into_iter().fold(f64::MIN, f64::max);
+        let low = year(iwm).into_iter().fold(f64::MAX, f64::min);
+        close_to(&f["bear_line"], high * 0.8, "bear_line");
+        close_to(
+            &f["to_bear"],
+            (high * 0.8 / spy[i].1 - 1.0) * 100.0,
+            "to_bear",
+        );
+        close_to(&f["bull_line"], low * 1.2, "bull_line");
+        close_to(
+            &f["to_bull"],
+            (low * 1.2 / iwm[i].1 - 1.0) * 100.0,
+            "to_bull",
+        );
 
         if d <= "2024-09-10".parse().unwrap() {
             let (share, counted) = breadth(&sp_matrix, d);

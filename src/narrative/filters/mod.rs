@@ -105,7 +105,14 @@ const NUMBER_FILTERS: &[(&str, Filter)] = &[
         Ok(signed(x, digits.clamp(0, 6) as usize))
     }),
     ("bp", |x, k| Ok(basis_points(x, flag(k, "signed")?))),
-    ("level", |x, _| Ok(level(x))),
+    ("level", |x, k| {
+        // `round=true`: a line to watch, whole from 1,000 up ("4,915"), two decimals below.
+        Ok(if flag(k, "round")? && x.abs() >= 1000.0 {
+            whole(x)
+        } else {
+            level(x)
+        })
+    }),
     ("rate", |x, _| Ok(rate(x))),
     ("ratio", |x, _| Ok(ratio(x))),
     ("whole", |x, _| Ok(whole(x))),
@@ -227,6 +234,8 @@ mod tests {
         let cases = [
             ("{{ x | pct(signed=true) }}", 3.44, "+3.4%"),
             ("{{ x | moved }}", -1.26, "dropped 1.3%"),
+            ("{{ x | level(round=true) }}", 4914.58, "4,915"),
+            ("{{ x | level(round=true) }}", 105.594, "105.59"),
             ("{{ x | moved(unit=\"bp\") }}", 15.2, "rose 15 basis points"),
             (
                 "{{ x | moved(unit=\"points\") }}",
