@@ -210,7 +210,7 @@ impl Prepared<'_> {
                     && t.takeaway != t.text
                     && t.takeaway.len() < t.text.len(),
                 clause: t.clause.is_some(),
-                watch: (t.watch.as_deref()).map(|w| sentence_frames(w).concat()),
+                watch: (t.watch.as_deref()).map(sentence_frames),
             })
             .collect();
         drop(p);

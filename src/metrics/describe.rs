@@ -52,20 +52,19 @@ impl Metric {
             M::MoveDays(a, b, n) => format!(
                 "trading days since the lowest {a}/{b} ratio of the last {n} trading days"
             ),
-            M::Turn(Turn::Line(p), s, l) => format!(
-                "the level {}% {} the {} close of {s} over {}",
-                p.abs(),
-                if *p < 0 { "below" } else { "above" },
-                if *p < 0 { "highest" } else { "lowest" },
-                lookback(*l)
-            ),
-            M::Turn(Turn::ToLine(p), s, l) => format!(
-                "percent move of {s}'s close to the level {}% {} its {} close over {}",
-                p.abs(),
-                if *p < 0 { "below" } else { "above" },
-                if *p < 0 { "highest" } else { "lowest" },
-                lookback(*l)
-            ),
+            M::Turn(t @ (Turn::Line(p) | Turn::ToLine(p)), s, l) => {
+                let (side, extreme) = match t.from_peak() {
+                    true => ("below", "highest"),
+                    false => ("above", "lowest"),
+                };
+                let (p, l) = (p.abs(), lookback(*l));
+                match t {
+                    Turn::Line(_) => format!("the level {p}% {side} the {extreme} close of {s} over {l}"),
+                    _ => format!(
+                        "percent move of {s}'s close to the level {p}% {side} its {extreme} close over {l}"
+                    ),
+                }
+            }
             M::Turn(t, s, l) => {
                 let what = match t {
                     Turn::Peak => "highest close",

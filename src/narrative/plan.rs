@@ -57,8 +57,9 @@ pub struct Info<'a> {
     pub kind: &'a str,
     /// It has a headline clause.
     pub clause: bool,
-    /// The sentence frames of its watch line (first four words), if it has one.
-    pub watch: Option<String>,
+    /// The sentence frames (first four words of each sentence) of its watch line, if it has
+    /// one.
+    pub watch: Option<Vec<String>>,
 }
 
 /// The plan of one brief, by index into the kept findings.
@@ -256,10 +257,17 @@ pub fn plan(kept: &[Info], takeaways: usize, watch: usize) -> Plan {
     let (mut kinds, mut frames) = (BTreeSet::new(), BTreeSet::new());
     let watch = (body.iter().copied())
         .filter(|&i| {
-            let Some(frame) = &kept[i].watch else {
+            let Some(mine) = &kept[i].watch else {
                 return false;
             };
-            !told.contains(&i) && kinds.insert(kept[i].kind) && frames.insert(frame.as_str())
+            let fresh = !told.contains(&i)
+                && !kinds.contains(kept[i].kind)
+                && !mine.iter().any(|f| frames.contains(f));
+            if fresh {
+                kinds.insert(kept[i].kind);
+                frames.extend(mine);
+            }
+            fresh
         })
         .take(watch)
         .collect();
@@ -408,7 +416,7 @@ mod tests {
             "the name and the",
             "whether the name settles",
         ]) {
-            k.watch = Some(frame.to_string());
+            k.watch = Some(vec![frame.to_string()]);
         }
         // The two bear markets are one kind: the second index's line is left out.
         assert_eq!(plan(&kept, 4, 3).watch, [0, 2]);

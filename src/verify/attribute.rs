@@ -219,9 +219,6 @@ pub struct Fit {
 /// ("its members", "the holdings"): `implicit` lists them.
 pub fn fit(c: &Candidate, named: &Named, at: usize, implicit: &BTreeSet<String>) -> Option<Fit> {
     let m = c.metric.as_ref()?;
-    if hypothetical(m) && !named.line {
-        return None;
-    }
     let sources = m.sources();
     let ids: BTreeSet<&str> = named.subjects.iter().map(|s| s.2.as_str()).collect();
     let known = |s: &&str| ids.contains(s) || implicit.contains(*s);

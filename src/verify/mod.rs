@@ -191,7 +191,11 @@ impl Verifier<'_> {
         };
         let states =
             |c: &&Candidate| (claim.states(&c.value, c.kind) || beyond(c)) && sign_ok(&c.value);
+        // A line to watch is what would be, not what was: only a sentence about a line states it.
+        let about_line =
+            |c: &&Candidate| named.line || !c.metric.as_ref().is_some_and(attribute::hypothetical);
         let named_pool: Vec<(&Candidate, Fit)> = (self.candidates.iter())
+            .filter(about_line)
             .filter(|c| claim.fits_kind(c.kind))
             .filter_map(|c| fit(c, named, claim.start, &self.implicit).map(|f| (c, f)))
             .collect();
@@ -246,8 +250,6 @@ impl Verifier<'_> {
                 message: None,
             };
         }
-        let about_line =
-            |c: &&Candidate| named.line || !c.metric.as_ref().is_some_and(attribute::hypothetical);
         match self.candidates.iter().filter(about_line).find(states) {
             Some(c) => Judged {
                 status: Status::Supported,

@@ -377,11 +377,17 @@ fn repeated_frames(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The text of the section under `heading`, up to the next heading ("" when there is none).
+fn section<'a>(md: &'a str, heading: &str) -> &'a str {
+    let tail = md.split_once(heading).map_or("", |(_, t)| t);
+    tail.split("\n## ").next().unwrap_or("")
+}
+
 /// The words of the "Sources and notes" section.
 fn sources_words(md: &str) -> usize {
-    let tail = md.split_once("## Sources and notes").map_or("", |(_, t)| t);
-    let tail = tail.split("\n## ").next().unwrap_or("");
-    tail.split_whitespace().filter(|w| *w != "-").count()
+    (section(md, "## Sources and notes").split_whitespace())
+        .filter(|w| *w != "-")
+        .count()
 }
 
 /// A sentence that only states an index's level: it tells the reader nothing.
@@ -612,9 +618,7 @@ fn every_trading_day_renders_reads_like_a_draft_and_varies_its_headline() {
             .filter_map(|l| l.strip_prefix("- "))
             .collect();
         r.bullet_frames += repeated_frames(&bullets.join("\n")).len();
-        let watch: Vec<&str> = (md.split_once("## What to watch"))
-            .map_or("", |(_, t)| t.split("\n## ").next().unwrap_or(""))
-            .lines()
+        let watch: Vec<&str> = (section(md, "## What to watch").lines())
             .filter_map(|l| l.strip_prefix("- "))
             .collect();
         r.watch_lines += watch.len();
