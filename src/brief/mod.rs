@@ -465,12 +465,14 @@ impl<'a> Prepared<'a> {
         })
     }
 
-    /// The figures the run's templates write by hand ("over 21 sessions", "one good month"),
-    /// lower-cased.
+    /// The figures the run's templates write by hand, each with the word after it ("one
+    /// good", "20% that"), lower-cased: [`figure_in_context`] of each.
     pub fn template_figures(&self) -> BTreeSet<String> {
         (self.narrator.literal_texts())
-            .flat_map(crate::narrative::check::figures)
-            .map(|c| c.raw.to_lowercase())
+            .flat_map(|t| {
+                let claims = crate::narrative::check::figures(t);
+                claims.into_iter().map(move |c| figure_in_context(t, &c))
+            })
             .collect()
     }
 
@@ -478,6 +480,13 @@ impl<'a> Prepared<'a> {
     pub fn render<T: serde::Serialize>(&self, name: &str, ctx: &T) -> Result<String, Error> {
         Ok(self.narrator.render(name, ctx)?)
     }
+}
+
+/// A figure of `text` with the word after it, lower-cased: "ten largest", "20% that".
+pub fn figure_in_context(text: &str, c: &crate::narrative::check::Claim) -> String {
+    let next = (text[c.end..].split_whitespace().next()).unwrap_or_default();
+    let next = next.trim_matches(|ch: char| !ch.is_alphanumeric());
+    format!("{} {next}", c.raw).trim().to_lowercase()
 }
 
 /// Names by key as the indexes tell a row, and as their funds do: there, each index with a

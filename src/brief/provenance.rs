@@ -108,15 +108,23 @@ fn evidence(
     let tables =
         std::iter::once((&w.table, &w.table_ctx)).chain(w.sectors.iter().map(|(t, c)| (t, c)));
     for (table, ctx) in tables {
-        for ((label, _, values), row) in table.rows.iter().zip(&ctx.rows) {
-            let facts = table
-                .columns
-                .iter()
-                .zip(values)
-                .map(|(col, v)| {
+        let metrics = table
+            .metrics
+            .iter()
+            .map(Some)
+            .chain(std::iter::repeat(None));
+        for (((label, _, values), row), row_metrics) in
+            table.rows.iter().zip(&ctx.rows).zip(metrics)
+        {
+            let metric = |k: usize| {
+                let m = row_metrics.and_then(|r| r.get(k)).and_then(Option::as_ref);
+                m.map(ToString::to_string)
+            };
+            let facts = (table.columns.iter().zip(values).enumerate())
+                .map(|(k, (col, v))| {
                     let fact = JsonFact {
                         value: v.as_ref().map_or(serde_json::Value::Null, json_value),
-                        metric: None,
+                        metric: v.as_ref().and_then(|_| metric(k)),
                     };
                     (col.clone(), fact)
                 })

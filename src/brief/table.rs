@@ -213,6 +213,7 @@ pub fn fill(
                 (r.label.clone(), r.kind, values.collect())
             })
             .collect(),
+        metrics: chosen.iter().map(|r| r.per_index.clone()).collect(),
     }
 }
 
@@ -252,8 +253,12 @@ pub fn sectors<'a>(
             )
         })
         .collect::<Vec<_>>();
+    let metrics = (members.iter())
+        .map(|(s, _)| vec![Some(Metric::Return(s.to_string(), w))])
+        .collect();
     (!rows.is_empty()).then(|| Table {
         columns: vec![window_label(w).0],
         rows,
+        metrics,
     })
 }

@@ -175,6 +175,18 @@ impl Claim {
         }
     }
 
+    /// The sizes this figure allows as a writer means it, `(lo, hi, signed)`: it is true of
+    /// `v` when `lo <= v <= hi` (of `|v|` unless `signed`). Unlike [`Claim::states`], which
+    /// reads the brief's own "more than 2.5 points" as just beyond the line, "more than 12%"
+    /// here allows any size beyond 12.
+    pub fn range(&self) -> (f64, f64, bool) {
+        match self.test {
+            Test::Near { x, tol, signed, .. } => (x - tol, x + tol, signed),
+            Test::Within { lo, hi, .. } => (lo, hi, false),
+            Test::MoreThan { x, .. } => (x, f64::INFINITY, false),
+        }
+    }
+
     /// Whether it carries a unit (`%`, points, basis points, times) rather than being a bare
     /// number.
     pub fn has_unit(&self) -> bool {

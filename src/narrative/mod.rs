@@ -119,6 +119,8 @@ pub struct Table {
     pub columns: Vec<String>,
     /// Row label, how its numbers read, and one value per column.
     pub rows: Vec<(String, Kind, Vec<Option<Value>>)>,
+    /// For each row, the metric of each column's value (for the JSON's provenance).
+    pub metrics: Vec<Vec<Option<crate::metrics::Metric>>>,
 }
 
 /// The Tera environment of a run.

@@ -1,10 +1,9 @@
-//! Which metric a figure of a draft states. A sentence names its subjects (the Russell 2000,
+//! Which metrics a sentence can be about. A sentence names its subjects (the Russell 2000,
 //! small caps, IWM) and its windows (over the past month, five sessions); the metrics whose
 //! every source is named, and whose window is named when they have one, are the ones it can
-//! be about. The figure is supported when one of those has its value (within the rounding it
-//! is printed with, and with the sign its direction word says); when the sentence names no
-//! such metric, any metric of the date with that value supports it. When the sentence does
-//! name one and none has the value, the figure contradicts the nearest named one.
+//! be about, ranked by how well they fit (window named, subject named outright, nearness).
+//! What a figure then means, and which of those can support it, is in `meaning.rs` and
+//! `judge.rs`.
 
 use std::collections::BTreeSet;
 
@@ -189,8 +188,12 @@ pub fn plain(m: &Metric) -> bool {
             | M::YieldChange(..)
             | M::Level(_)
             | M::TopWeight(..)
+            | M::SectorWeight(..)
+            | M::LargestSectorWeight(..)
             | M::Breadth(..)
             | M::Curve(..)
+            | M::Turn(..)
+            | M::Basket(..)
     )
 }
 
@@ -288,99 +291,4 @@ pub fn named_strongly(c: &Candidate, fit: Fit, claim: &Claim) -> bool {
         }
     };
     plain(m) && fit.outright && (fit.window || m.window().is_none()) && same_unit
-}
-
-/// A window as a reader says it, before "return" or "gap": "21-session", "year-to-date".
-fn window_words(w: Window) -> String {
-    match w {
-        Window::Days(1) => "one-day".into(),
-        Window::Days(n) => format!("{n}-session"),
-        Window::WeekToDate => "week-to-date".into(),
-        Window::MonthToDate => "month-to-date".into(),
-        Window::QuarterToDate => "quarter-to-date".into(),
-        Window::YearToDate => "year-to-date".into(),
-        Window::PreviousWeek => "previous week's".into(),
-        Window::PreviousMonth => "previous month's".into(),
-    }
-}
-
-/// A metric in a reader's words: "the Russell 2000's 21-session return".
-pub fn describe(m: &Metric, entities: &Entities) -> String {
-    let name = |s: &str| {
-        entities.get(s).map_or(s.to_string(), |f| {
-            crate::output::unescape_markdown(&f.short)
-        })
-    };
-    // Without its article, inside another phrase: "the Russell 2000/S&P 500 ratio".
-    let bare = |s: &str| {
-        let n = name(s);
-        n.strip_prefix("the ").map_or(n.clone(), str::to_string)
-    };
-    let owner = |s: &str| format!("{}'s", name(s));
-    use Metric as M;
-    match m {
-        M::Close(s) | M::Level(s) => format!("{} close", owner(s)),
-        M::Return(s, w) => format!("{} {} return", owner(s), window_words(*w)),
-        M::Spread(a, b, w) => format!(
-            "the {} gap between {} and {}",
-            window_words(*w),
-            name(a),
-            name(b)
-        ),
-        M::Ratio(a, b) => format!("the ratio of {} to {}", name(a), name(b)),
-        M::MoveStart(a, b, n) => format!(
-            "the date of the {}/{} ratio's {n}-session low",
-            bare(a),
-            bare(b)
-        ),
-        M::MoveReturn(x, a, b, _) if x == a => format!(
-            "{} return since its ratio to {} made its low",
-            owner(x),
-            name(b)
-        ),
-        M::MoveReturn(x, a, b, _) => format!(
-            "{} return since the {}/{} ratio's low",
-            owner(x),
-            bare(a),
-            bare(b)
-        ),
-        M::MoveDays(a, b, _) => {
-            format!("the sessions since the {}/{} ratio's low", bare(a), bare(b))
-        }
-        M::Yield(s) => name(s),
-        M::YieldChange(s, w) => format!("the {} change in {}", window_words(*w), name(s)),
-        M::PctChange(inner, w) | M::Change(inner, w) => {
-            let what = match &**inner {
-                M::Close(s) | M::Level(s) | M::Yield(s) => name(s),
-                other => other.to_string(),
-            };
-            format!("the {} change in {what}", window_words(*w))
-        }
-        other => format!("`{other}`"),
-    }
-}
-
-/// `v` written as `kind` prints it, with `decimals` decimals (as the draft printed it).
-pub fn written(v: &Value, kind: Kind, decimals: usize, locale: crate::config::Locale) -> String {
-    let number = |x: f64| crate::narrative::filters::numbers::grouped(x, decimals);
-    match (v, kind) {
-        (Value::Number(x), Kind::Return) => {
-            let n = number(*x);
-            match n.starts_with('-') {
-                true => format!("{n}%"),
-                false => format!("+{n}%"),
-            }
-        }
-        (Value::Number(x), Kind::Percent) => format!("{}%", number(*x)),
-        (Value::Number(x), Kind::Points) => format!("{} points", number(*x)),
-        (Value::Number(x), Kind::BasisPoints) => format!("{} basis points", number(*x)),
-        (Value::Number(x), Kind::Times) => format!("{}x", number(*x)),
-        (Value::Number(x), _) => number(*x),
-        (Value::Count(n), _) => number(*n as f64),
-        (Value::Date(d), _) => match locale {
-            crate::config::Locale::EnUs => d.format("%B %-d, %Y").to_string(),
-            crate::config::Locale::EnGb => d.format("%-d %B %Y").to_string(),
-        },
-        (Value::Text(s), _) => s.clone(),
-    }
 }

@@ -18,6 +18,8 @@ pub struct Passage {
     /// Which paragraph it belongs to (a sentence without names of its own reads the names of
     /// the sentence before it in the same paragraph).
     pub paragraph: usize,
+    /// The heading of its section ("Performance and rotation"), empty before the first.
+    pub section: String,
 }
 
 impl Passage {
@@ -98,8 +100,10 @@ fn sentence_ends(text: &str) -> Vec<usize> {
     for i in 0..b.len() {
         if matches!(b[i], b'.' | b'!' | b'?')
             && b.get(i + 1) == Some(&b' ')
-            && b.get(i + 2)
-                .is_some_and(|n| n.is_ascii_uppercase() || matches!(n, b'+' | b'-' | b'"'))
+            && b.get(i + 2).is_some_and(|n| {
+                n.is_ascii_alphanumeric() && !n.is_ascii_lowercase()
+                    || matches!(n, b'+' | b'-' | b'"')
+            })
         {
             ends.push(i + 1);
         }
@@ -149,6 +153,7 @@ pub fn passages(markdown: &str) -> Vec<Passage> {
                             at,
                             labels: String::new(),
                             paragraph,
+                            section: String::new(),
                         });
                     }
                 }
@@ -158,7 +163,11 @@ pub fn passages(markdown: &str) -> Vec<Passage> {
     }
     let mut block: (String, Vec<(usize, usize)>) = (String::new(), Vec::new());
     let mut header: Vec<String> = Vec::new();
-    let flush = |block: &mut (String, Vec<(usize, usize)>), out: &mut Vec<Passage>, p: usize| {
+    let mut section = String::new();
+    let flush = |block: &mut (String, Vec<(usize, usize)>),
+                 out: &mut Vec<Passage>,
+                 p: usize,
+                 section: &str| {
         let (text, at) = std::mem::take(block);
         let mut start = 0;
         for end in sentence_ends(&text) {
@@ -170,6 +179,7 @@ pub fn passages(markdown: &str) -> Vec<Passage> {
                     at: at[start + lead..start + lead + s.trim().len()].to_vec(),
                     labels: String::new(),
                     paragraph: p,
+                    section: section.to_string(),
                 });
             }
             start = end;
@@ -181,7 +191,7 @@ pub fn passages(markdown: &str) -> Vec<Passage> {
         i += 1;
         let t = line.trim();
         if t.starts_with('|') {
-            flush(&mut block, &mut out, paragraph);
+            flush(&mut block, &mut out, paragraph, &section);
             let row: Vec<(usize, &str)> = cells(line);
             if row
                 .iter()
@@ -202,6 +212,7 @@ pub fn passages(markdown: &str) -> Vec<Passage> {
                         at,
                         labels: String::new(),
                         paragraph,
+                        section: section.clone(),
                     });
                 }
                 continue;
@@ -220,23 +231,27 @@ pub fn passages(markdown: &str) -> Vec<Passage> {
                     at,
                     labels: format!("{column} | {label}"),
                     paragraph,
+                    section: section.clone(),
                 });
             }
             continue;
         }
         header.clear();
         if t.is_empty() {
-            flush(&mut block, &mut out, paragraph);
+            flush(&mut block, &mut out, paragraph, &section);
             paragraph += 1;
             continue;
         }
         let heading = t.starts_with('#');
         let item = ["- ", "* ", "+ "].iter().any(|m| t.starts_with(m));
         if heading || item {
-            flush(&mut block, &mut out, paragraph);
+            flush(&mut block, &mut out, paragraph, &section);
             paragraph += 1;
         }
         let (text, at) = clean(line, number, prose_start(line));
+        if t.starts_with("## ") {
+            section = text.trim().to_string();
+        }
         if !block.0.is_empty() {
             block.0.push(' ');
             let last = *block.1.last().expect("text has positions");
@@ -245,11 +260,11 @@ pub fn passages(markdown: &str) -> Vec<Passage> {
         block.0.push_str(&text);
         block.1.extend(at);
         if heading {
-            flush(&mut block, &mut out, paragraph);
+            flush(&mut block, &mut out, paragraph, &section);
             paragraph += 1;
         }
     }
-    flush(&mut block, &mut out, paragraph);
+    flush(&mut block, &mut out, paragraph, &section);
     out.retain(|p| !p.text.trim().is_empty());
     out
 }

@@ -2,17 +2,26 @@
 //!
 //! Every figure with its unit, every date and every direction word before a figure is read
 //! from the Markdown (prose, headings, list items, table cells with their labels, the front
-//! matter's title and summary) and matched against that date's values: every metric of the run
-//! file, whether or not a finding printed it, and every figure the brief showed. How a figure
-//! is attributed to a metric is in `attribute.rs`. A figure is then supported, contradicted
-//! (the sentence names a metric, which has another value) or unverified (no metric of the date
-//! has that value, and the sentence names none).
+//! matter's title and summary). A figure in a sentence the brief wrote, word for word or with
+//! its figures changed, is judged against what the brief's figure at that place printed
+//! (`origin.rs`). A figure elsewhere is judged by meaning (`meaning.rs`, `judge.rs`): only a
+//! metric of its kind (a move, a distance, a share, a level, a count), of the subjects and
+//! the window its sentence names (`attribute.rs`) can support it; when the sentence names no
+//! window, its section's is assumed and the report says so. A figure is then supported,
+//! contradicted (the metric it means has another value), or unverified (no metric of its
+//! meaning fits what the sentence names). A value alone never supports a figure. A gap,
+//! multiple or change that its printed parts no longer give is reported too.
 
 mod attribute;
 pub mod draft;
+mod judge;
+mod meaning;
+mod origin;
+mod read;
 mod values;
+mod words;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -20,20 +29,23 @@ use serde::Serialize;
 
 use crate::brief::{AsOf, Error, Prepared};
 use crate::config::{Role, RunConfig};
-use crate::metrics::{Metric, Value};
-use crate::narrative::check::{direction_before, figures, find_dates};
+use crate::metrics::{Metric, Window};
 use crate::narrative::refer::Entities;
-use attribute::{describe, fit, named_strongly, written, Candidate, Fit, Named, Reader};
+use attribute::{Named, Reader};
+use judge::{Judged, Verifier};
+use origin::{Origins, Slot};
+use read::Item;
 
 /// What became of one figure of the draft.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
-    /// A metric of the date has this value.
+    /// The fact the brief printed at this place, or a metric of the figure's meaning that
+    /// the sentence names, has this value.
     Supported,
-    /// The metric the sentence names has another value.
+    /// That fact or metric has another value, or the printed figures no longer add up.
     Contradicted,
-    /// No metric of the date has this value, and the sentence names none.
+    /// No metric of the figure's meaning fits what the sentence names.
     Unverified,
     /// A figure the run's templates write by hand, or a window's length.
     Literal,
@@ -56,6 +68,10 @@ pub struct Figure {
     pub value: Option<serde_json::Value>,
     /// For a contradicted or unverified figure: what the data says.
     pub message: Option<String>,
+    /// The window the judging assumed where the sentence names none ("21 sessions, the
+    /// window of this section").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assumed: Option<String>,
 }
 
 /// Every figure of a draft and what the data says of it.
@@ -107,194 +123,65 @@ impl Report {
     }
 }
 
-/// `text` with each byte range replaced by `~` (same length, so positions hold).
-fn mask(text: &str, spans: &[(usize, usize)]) -> String {
-    let mut bytes = text.as_bytes().to_vec();
-    for &(a, b) in spans {
-        bytes[a..b].fill(b'~');
+/// The window most of the moves in each section of the brief are over, by heading: what a
+/// writer's figure in that section is read over when its sentence names no window.
+fn section_windows(
+    markdown: &str,
+    origins: &Origins,
+    reader: &Reader,
+    config: &RunConfig,
+) -> BTreeMap<String, Window> {
+    let mut counts: BTreeMap<String, BTreeMap<Window, usize>> = BTreeMap::new();
+    for p in draft::passages(markdown) {
+        let r = read::read(reader, config, &p.text, "");
+        let Some(slots) = origins.sentence(&r.frame).first() else {
+            continue;
+        };
+        let moves = (slots.iter().flat_map(|s| s.facts.iter()))
+            .filter_map(|c| c.metric.as_ref())
+            .filter(|m| meaning::of_metric(m) == Some(meaning::Meaning::Move));
+        for w in moves.filter_map(Metric::window) {
+            *counts
+                .entry(p.section.clone())
+                .or_default()
+                .entry(w)
+                .or_default() += 1;
+        }
     }
-    String::from_utf8(bytes).unwrap_or_else(|_| text.to_string())
-}
-
-/// Durations that name a window or a name's own number ("21 sessions", "200-day",
-/// "three-month", "10-year"), not claims; "517 sessions in a row" stays a claim.
-fn durations(text: &str) -> Vec<(usize, usize)> {
-    use regex::Regex;
-    use std::sync::LazyLock;
-    static DURATION: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifty-two)(?:-| )(?:sessions?|days?|weeks?|months?|years?|trading days)(?-u:\b)(?: in a row)?").expect("valid")
-    });
-    (DURATION.find_iter(text))
-        .filter(|m| !m.as_str().ends_with(" in a row"))
-        .map(|m| (m.start(), m.end()))
+    (counts.into_iter())
+        .filter_map(|(section, c)| {
+            let most = c
+                .into_iter()
+                .max_by_key(|(w, n)| (*n, std::cmp::Reverse(*w)))?;
+            Some((section, most.0))
+        })
         .collect()
 }
 
-/// What one figure's value is checked against, and how it ended.
-struct Judged {
-    status: Status,
-    candidate: Option<Candidate>,
-    message: Option<String>,
-}
-
-/// The shared state of one verification.
-struct Verifier<'a> {
-    candidates: Vec<Candidate>,
-    entities: &'a Entities,
-    config: &'a RunConfig,
-    date: NaiveDate,
-    literals: BTreeSet<String>,
-    /// Member and holdings sources: prose names them through their index ("its members").
-    implicit: BTreeSet<String>,
-}
-
-impl Verifier<'_> {
-    fn best<'c>(
-        &self,
-        pool: impl Iterator<Item = &'c Candidate>,
-        named: &Named,
-        at: usize,
-    ) -> Option<(&'c Candidate, Fit)> {
-        // The metric's own value before one worked out from printed figures.
-        pool.filter_map(|c| fit(c, named, at, &self.implicit).map(|f| (c, f)))
-            .max_by_key(|(c, f)| (*f, !c.derived))
+/// The brief's slots for a draft passage: its table cell's, or those of the brief's sentence
+/// with its frame that the draft's figures agree with most.
+fn slots_for<'o>(
+    verifier: &Verifier,
+    origins: &'o Origins,
+    p: &draft::Passage,
+    r: &read::Read,
+) -> Vec<Option<&'o Slot>> {
+    if let Some((column, row)) = p.labels.split_once(" | ") {
+        let cell = origins.cell(column, row);
+        return r.items.iter().map(|_| cell).collect();
     }
-
-    fn contradiction(&self, c: &Candidate, decimals: usize) -> String {
-        let m = c.metric.as_ref().expect("named candidates are metrics");
-        format!(
-            "{} on {} was {}",
-            describe(m, self.entities),
-            self.date,
-            written(&c.value, c.kind, decimals, self.config.locale)
-        )
-    }
-
-    /// Judges a number claim at `at` in `masked`, with an optional direction.
-    fn number(
-        &self,
-        claim: &crate::narrative::check::Claim,
-        direction: Option<bool>,
-        named: &Named,
-    ) -> Judged {
-        let sign_ok = |v: &Value| {
-            direction.is_none_or(|up| match v {
-                Value::Number(x) => (*x > 0.0) == up,
-                Value::Count(n) => (*n > 0) == up,
-                _ => false,
-            })
-        };
-        // "More than 1.5 points" is true of any gap beyond the line.
-        let beyond = |c: &Candidate| match (claim.lower_bound(), &c.value) {
-            (Some(x), Value::Number(v)) => claim.fits_kind(c.kind) && v.abs() > x,
-            _ => false,
-        };
-        let states =
-            |c: &&Candidate| (claim.states(&c.value, c.kind) || beyond(c)) && sign_ok(&c.value);
-        // A line to watch is what would be, not what was: only a sentence about a line states it.
-        let about_line =
-            |c: &&Candidate| named.line || !c.metric.as_ref().is_some_and(attribute::hypothetical);
-        let named_pool: Vec<(&Candidate, Fit)> = (self.candidates.iter())
-            .filter(about_line)
-            .filter(|c| claim.fits_kind(c.kind))
-            .filter_map(|c| fit(c, named, claim.start, &self.implicit).map(|f| (c, f)))
-            .collect();
-        let supported = named_pool.iter().map(|(c, _)| *c).find(|c| states(c));
-        if let Some(c) = supported {
-            let best = self.best(
-                named_pool.iter().map(|(c, _)| *c).filter(|c| states(c)),
-                named,
-                claim.start,
-            );
-            return Judged {
-                status: Status::Supported,
-                candidate: Some(best.map_or(c.clone(), |b| b.0.clone())),
-                message: None,
-            };
-        }
-        // The named metric it contradicts: window and subject named, then (for a figure
-        // without a direction word) one of the figure's sign, then the nearest subject.
-        let negative = claim.raw.starts_with(['-', '−']);
-        let sign_fits = |c: &Candidate| {
-            direction.is_some() || matches!(c.value, Value::Number(x) if (x < 0.0) == negative)
-        };
-        // A round figure the templates write ("the 20% that marks a bull market").
-        let literal = self.literals.contains(&claim.raw.to_lowercase());
-        if literal && claim.decimals() == 0 {
-            return Judged {
-                status: Status::Literal,
-                candidate: None,
-                message: None,
-            };
-        }
-        let strong = (named_pool.iter())
-            .filter(|(c, f)| named_strongly(c, *f, claim))
-            .max_by_key(|(c, f)| (f.window, f.outright, sign_fits(c), f.in_order, f.closeness));
-        if let Some((c, _)) = strong {
-            let mut message = self.contradiction(c, claim.decimals());
-            if let (Some(up), Value::Number(x)) = (direction, &c.value) {
-                if (*x > 0.0) != up && *x != 0.0 {
-                    message.push_str(if *x > 0.0 { ", a rise" } else { ", a fall" });
-                }
-            }
-            return Judged {
-                status: Status::Contradicted,
-                candidate: Some((*c).clone()),
-                message: Some(message),
-            };
-        }
-        if literal {
-            return Judged {
-                status: Status::Literal,
-                candidate: None,
-                message: None,
-            };
-        }
-        match self.candidates.iter().filter(about_line).find(states) {
-            Some(c) => Judged {
-                status: Status::Supported,
-                candidate: Some(c.clone()),
-                message: None,
-            },
-            None => Judged {
-                status: Status::Unverified,
-                candidate: None,
-                message: Some(format!(
-                    "no metric of {} has this value, and the sentence names none it could be",
-                    self.date
-                )),
-            },
-        }
-    }
-
-    fn date(&self, d: &crate::narrative::check::DateClaim, named: &Named) -> Judged {
-        let dates = || (self.candidates.iter()).filter(|c| matches!(c.value, Value::Date(_)));
-        let is = |c: &&Candidate| matches!(c.value, Value::Date(x) if d.is(x));
-        if let Some(c) = dates().find(is) {
-            let best = self.best(dates().filter(is), named, d.start);
-            return Judged {
-                status: Status::Supported,
-                candidate: Some(best.map_or(c.clone(), |b| b.0.clone())),
-                message: None,
-            };
-        }
-        let plain = |c: &Candidate| c.metric.as_ref().is_some_and(attribute::plain);
-        let outright = (dates())
-            .filter_map(|c| fit(c, named, d.start, &self.implicit).map(|f| (c, f)))
-            .filter(|(_, f)| f.outright)
-            .max_by_key(|(c, f)| (plain(c), f.in_order, f.closeness));
-        match outright {
-            Some((c, _)) => Judged {
-                status: Status::Contradicted,
-                candidate: Some(c.clone()),
-                message: Some(self.contradiction(c, 0)),
-            },
-            None => Judged {
-                status: Status::Unverified,
-                candidate: None,
-                message: Some(format!("no date of {}'s data is this date", self.date)),
-            },
-        }
+    let agree = |slots: &[Slot]| {
+        (r.items.iter().zip(slots))
+            .filter_map(|(item, slot)| verifier.aligned(item, slot, &p.text))
+            .filter(|j| matches!(j.status, Status::Supported | Status::Literal))
+            .count()
+    };
+    let best = (origins.sentence(&r.frame).iter())
+        .filter(|slots| slots.len() == r.items.len())
+        .max_by_key(|slots| agree(slots));
+    match best {
+        Some(slots) => slots.iter().map(Some).collect(),
+        None => r.items.iter().map(|_| None).collect(),
     }
 }
 
@@ -312,8 +199,17 @@ pub fn verify(
     let entities = Entities::new(config);
     let symbols: Vec<String> = config.sources.iter().map(|s| s.symbol.clone()).collect();
     let reader = Reader::new(&entities, &symbols);
+    let by_name: HashMap<String, &Metric> = (prepared.metrics.iter())
+        .map(|m| (m.to_string(), m))
+        .collect();
+    // The readers' notes on the sources: the run file's and those the data gave.
+    let notes = (prepared.data.sources.iter())
+        .flat_map(|l| l.source.note.iter().chain(&l.notes).map(String::as_str));
+    let candidates = values::candidates(prepared, row, &brief.json);
+    let derived: Vec<_> = candidates.iter().filter(|c| c.derived).cloned().collect();
+    let origins = Origins::new(&brief.json, notes, &by_name, &derived, &reader, config);
     let verifier = Verifier {
-        candidates: values::candidates(prepared, row, &brief.json),
+        candidates,
         entities: &entities,
         config,
         date: data_as_of,
@@ -322,84 +218,68 @@ pub fn verify(
             .filter(|s| matches!(s.role, Role::Members | Role::Holdings))
             .map(|s| s.symbol.clone())
             .collect(),
+        section_windows: section_windows(&brief.markdown, &origins, &reader, config),
     };
     let mut figures_out = Vec::new();
     let mut previous: Option<(usize, Named)> = None;
     for p in draft::passages(markdown) {
-        let mut named = reader.read(&p.text);
-        // A table cell reads its column and row labels as its names, at its own place.
-        if !p.labels.is_empty() {
-            let labels = reader.read(&p.labels);
-            named
-                .subjects
-                .extend(labels.subjects.into_iter().map(|s| (0, 0, s.2)));
-            named
-                .windows
-                .extend(labels.windows.into_iter().map(|w| (0, w.1)));
-        }
-        // An index and the fund that tells it where it has no data are one entity.
-        let tracked: Vec<(usize, usize, String)> = (named.subjects.iter())
-            .filter_map(|(a, b, id)| Some((*a, *b, config.same_entity(id)?.to_string())))
-            .collect();
-        named.subjects.extend(tracked);
+        let mut r = read::read(&reader, config, &p.text, &p.labels);
         // A sentence without subjects of its own ("It narrowed 11 basis points") reads the
         // previous sentence's, in the same paragraph.
-        let own_spans = named.spans.clone();
-        if named.subjects.is_empty() {
+        if r.named.subjects.is_empty() {
             if let Some((para, prev)) = &previous {
                 if *para == p.paragraph {
-                    named.subjects = (prev.subjects.iter())
+                    r.named.subjects = (prev.subjects.iter())
                         .map(|s| (usize::MAX / 4, usize::MAX / 4, s.2.clone()))
                         .collect();
-                    if named.windows.is_empty() {
-                        named.windows = prev.windows.clone();
+                    if r.named.windows.is_empty() {
+                        r.named.windows = prev.windows.clone();
                     }
                 }
             }
         }
-        let dates = find_dates(&p.text);
-        let mut spans = own_spans;
-        spans.extend(dates.iter().map(|d| (d.start, d.end)));
-        let lengths = durations(&p.text);
-        // "52-week" is a name's length, not the window of a figure.
-        (named.windows).retain(|(at, _)| !lengths.iter().any(|(a, b)| a <= at && at < b));
-        spans.extend(lengths);
-        let masked = mask(&p.text, &spans);
-        let mut found: Vec<(usize, String, Judged)> = Vec::new();
-        for d in &dates {
-            found.push((d.start, d.raw.clone(), verifier.date(d, &named)));
-        }
-        for c in figures(&masked) {
-            let direction = direction_before(&masked, c.start);
-            let (start, raw) = match &direction {
-                Some((word, _)) => {
-                    let head = masked[..c.start].trim_end();
-                    (head.len() - word.len(), format!("{word} {}", c.raw))
+        let slots = slots_for(&verifier, &origins, &p, &r);
+        let mut judged: Vec<Judged> = (r.items.iter().zip(&slots))
+            .map(|(item, slot)| {
+                let by_origin = slot.and_then(|s| verifier.aligned(item, s, &p.text));
+                by_origin.unwrap_or_else(|| match &item.item {
+                    Item::Date(d) => verifier.date(d, &r.named),
+                    Item::Number(c, dir) => {
+                        let dir = dir.as_ref().map(|d| d.1);
+                        verifier.number(c, dir, &r.named, &p.text, &p.section)
+                    }
+                })
+            })
+            .collect();
+        // A gap, multiple or change that its printed parts no longer give.
+        if let Err(m) = crate::narrative::check::arithmetic::check(&r.masked) {
+            let at = r.masked.find(&m.claim);
+            let gap = (r.items.iter()).position(|i| match &i.item {
+                Item::Number(c, _) => Some(c.start) == at,
+                Item::Date(_) => false,
+            });
+            if let Some(k) = gap {
+                if matches!(judged[k].status, Status::Supported | Status::Literal) {
+                    judged[k] = verifier.arithmetic(&m.why);
                 }
-                None => (c.start, c.raw.clone()),
-            };
-            let judged = verifier.number(&c, direction.map(|d| d.1), &named);
-            found.push((start, raw, judged));
+            }
         }
-        found.sort_by_key(|f| f.0);
-        for (start, claim, j) in found {
-            let (line, column) = p.position(start);
+        for (item, j) in r.items.iter().zip(judged) {
+            let (line, column) = p.position(item.start);
             figures_out.push(Figure {
                 line,
                 column,
-                claim,
+                claim: item.raw.clone(),
                 status: j.status,
                 metric: (j.candidate.as_ref())
                     .and_then(|c| c.metric.as_ref())
                     .map(Metric::to_string),
-                value: j
-                    .candidate
-                    .as_ref()
-                    .map(|c| crate::output::json_value(&c.value)),
+                value: (j.candidate.as_ref()).map(|c| crate::output::json_value(&c.value)),
                 message: j.message,
+                assumed: j.assumed,
             });
         }
-        previous = Some((p.paragraph, named));
+        previous = Some((p.paragraph, r.named));
     }
     let asked = match as_of {
         AsOf::Latest => data_as_of,

@@ -23,3 +23,4 @@ mod real_golden;
 mod serve;
 mod support;
 mod verify;
+mod verify_edits;

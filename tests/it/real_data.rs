@@ -64,12 +64,16 @@ pub fn yahoo(path: &PathBuf) -> Vec<(NaiveDate, f64)> {
 }
 
 /// Percent return from the close `back` rows earlier.
-fn ret_rows(rows: &[(NaiveDate, f64)], i: usize, back: usize) -> f64 {
+pub fn ret_rows(rows: &[(NaiveDate, f64)], i: usize, back: usize) -> f64 {
     (rows[i].1 / rows[i - back].1 - 1.0) * 100.0
 }
 
 /// Percent return since the last close of the previous period, periods keyed by `key`.
-fn ret_period(rows: &[(NaiveDate, f64)], i: usize, key: impl Fn(NaiveDate) -> (i32, u32)) -> f64 {
+pub fn ret_period(
+    rows: &[(NaiveDate, f64)],
+    i: usize,
+    key: impl Fn(NaiveDate) -> (i32, u32),
+) -> f64 {
     let k = key(rows[i].0);
     let base = (0..i).rev().find(|&j| key(rows[j].0) != k).unwrap();
     (rows[i].1 / rows[base].1 - 1.0) * 100.0
