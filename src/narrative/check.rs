@@ -208,6 +208,28 @@ pub fn figures(text: &str) -> Vec<Claim> {
     claims(text)
 }
 
+/// Verbs that state a percent change by themselves ("the VIX doubled"): each a claim of
+/// the change it names (within a tenth either way) and whether it is a rise.
+pub fn multiplying_verbs(text: &str) -> Vec<(Claim, bool)> {
+    static VERBS: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?-u:\b)(doubled|tripled|halved)(?-u:\b)").expect("valid"));
+    (VERBS.find_iter(text))
+        .map(|m| {
+            let (x, up) = match m.as_str() {
+                "doubled" => (100.0, true),
+                "tripled" => (200.0, true),
+                _ => (50.0, false),
+            };
+            let test = Test::Within {
+                lo: 0.9 * x,
+                hi: 1.1 * x,
+                unit: Unit::Percent,
+            };
+            (claim(m.as_str(), m.start(), m.end(), test), up)
+        })
+        .collect()
+}
+
 /// The direction word just before byte `at` of `text` ("rose 1.2%"), as (word, a rise?).
 pub fn direction_before(text: &str, at: usize) -> Option<(String, bool)> {
     let head = text[..at].trim_end();

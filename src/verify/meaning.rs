@@ -130,7 +130,9 @@ pub fn of_claim(claim: &Claim, direction: bool, text: &str) -> BTreeSet<Meaning>
     let signed = claim.raw.starts_with(['+', '-', '−']);
     let raw = claim.raw.to_lowercase();
     let mut out = BTreeSet::new();
-    if raw.ends_with('%') {
+    if ["doubled", "tripled", "halved"].contains(&raw.as_str()) {
+        out.insert(M::Move);
+    } else if raw.ends_with('%') {
         if is_distance {
             out.insert(M::Distance);
         } else if signed || direction {
@@ -263,6 +265,12 @@ mod tests {
         assert_eq!(meanings("It closed at 5,399.22."), [M::Level].into());
         assert_eq!(meanings("Of the 11 funds."), [M::Level, M::Count].into());
         assert_eq!(meanings("Of them, three rose."), [M::Count].into());
+        let doubled = &crate::narrative::check::multiplying_verbs("The VIX doubled.")[0].0;
+        assert_eq!(
+            of_claim(doubled, true, "the vix doubled."),
+            [M::Move].into()
+        );
+        assert!(holds(doubled.range(), 104.0) && !holds(doubled.range(), 80.0));
     }
 
     #[test]

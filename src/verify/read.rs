@@ -8,7 +8,9 @@ use regex::Regex;
 
 use super::attribute::{Named, Reader};
 use crate::config::RunConfig;
-use crate::narrative::check::{direction_before, figures, find_dates, Claim, DateClaim};
+use crate::narrative::check::{
+    direction_before, figures, find_dates, multiplying_verbs, Claim, DateClaim,
+};
 
 /// Words a writer puts between a direction word and its figure ("fell at least 3%").
 pub const QUANTIFIERS: [&str; 10] = [
@@ -141,6 +143,15 @@ pub fn read(reader: &Reader, config: &RunConfig, text: &str, labels: &str) -> Re
             end: c.end,
             raw,
             item: Item::Number(c, direction),
+        });
+    }
+    // "The VIX doubled": the verb is the figure and its direction.
+    for (c, up) in multiplying_verbs(&masked) {
+        items.push(Placed {
+            start: c.start,
+            end: c.end,
+            raw: c.raw.clone(),
+            item: Item::Number(c.clone(), Some((c.raw, up))),
         });
     }
     items.sort_by_key(|p| p.start);

@@ -329,6 +329,25 @@ fn new_sentences(day: NaiveDate) -> Vec<(String, String, Want, Option<String>)> 
         Contradicted,
         m("level(VIXCLS)"),
     );
+    // A verb that is its own figure: the VIX doubled, or did not, over the month.
+    let month_ago = spx.rows[spx.i - 21].0;
+    let vix_move = 100.0
+        * (vix
+            / fred(
+                "chatterjee-aryan_macro_regime_modeling/VIXCLS.csv",
+                month_ago,
+            )
+            - 1.0);
+    add(
+        "The VIX doubled over the past month.".into(),
+        "doubled".into(),
+        if (90.0..=110.0).contains(&vix_move) {
+            Supported
+        } else {
+            Contradicted
+        },
+        m("pct_change(level(VIXCLS), 21d)"),
+    );
     // Counts in words that name nothing the data counts.
     add(
         "The Russell 2000 has beaten the S&P 500 ten sessions in a row.".into(),
@@ -577,7 +596,7 @@ fn hand_made_edits_of_real_drafts_get_the_verdict_of_their_meaning() {
                     needle: format!("{} points", &c[1]),
                     want: Want::Contradicted,
                     metric: None,
-                    message: Some("do not add up"),
+                    message: Some("do not give this gap"),
                 });
             }
         }
