@@ -457,7 +457,8 @@ impl Masks {
     }
 }
 
-fn numeric(v: &Value) -> Option<f64> {
+/// A number's or a count's value.
+pub fn numeric(v: &Value) -> Option<f64> {
     match v {
         Value::Number(x) => Some(*x),
         Value::Count(n) => Some(*n as f64),

@@ -17,7 +17,7 @@ use super::words::{describe, written};
 use super::Status;
 use crate::config::RunConfig;
 use crate::metrics::{Metric, Value, Window};
-use crate::narrative::check::Claim;
+use crate::narrative::check::{numeric as number, Claim};
 use crate::narrative::refer::Entities;
 
 /// How one figure ended, and the value it was judged against.
@@ -72,15 +72,6 @@ fn window_said(w: Window) -> String {
         Window::YearToDate => "the year to date".into(),
         Window::PreviousWeek => "the previous week".into(),
         Window::PreviousMonth => "the previous month".into(),
-    }
-}
-
-/// A number's value, if it has one.
-fn number(v: &Value) -> Option<f64> {
-    match v {
-        Value::Number(x) => Some(*x),
-        Value::Count(n) => Some(*n as f64),
-        _ => None,
     }
 }
 

@@ -205,7 +205,7 @@ pub fn verify(
     // The readers' notes on the sources: the run file's and those the data gave.
     let notes = (prepared.data.sources.iter())
         .flat_map(|l| l.source.note.iter().chain(&l.notes).map(String::as_str));
-    let candidates = values::candidates(prepared, row, &brief.json);
+    let candidates = values::candidates(prepared, row, &brief.json, &by_name);
     let derived: Vec<_> = candidates.iter().filter(|c| c.derived).cloned().collect();
     let origins = Origins::new(&brief.json, notes, &by_name, &derived, &reader, config);
     let verifier = Verifier {

@@ -6,8 +6,6 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
-
 use super::attribute::{Candidate, Reader};
 use super::read::{read, Item};
 use crate::config::RunConfig;
@@ -31,14 +29,6 @@ pub struct Origins {
     cells: HashMap<(String, String), Slot>,
 }
 
-fn value(f: &JsonFact) -> Option<Value> {
-    match &f.value {
-        serde_json::Value::Number(n) => n.as_f64().map(Value::Number),
-        serde_json::Value::String(s) => s.parse::<NaiveDate>().ok().map(Value::Date),
-        _ => None,
-    }
-}
-
 impl Origins {
     /// Every sentence and cell of `brief`, and the readers' notes on its sources (whose
     /// figures are the notes' own, kept as written); `metrics` are the run's, by canonical
@@ -51,17 +41,7 @@ impl Origins {
         reader: &Reader,
         config: &RunConfig,
     ) -> Origins {
-        let candidate = |f: &JsonFact| {
-            let value = value(f)?;
-            let metric = (f.metric.as_ref()).and_then(|n| metrics.get(n).map(|m| (*m).clone()));
-            let kind = metric.as_ref().map_or_else(|| value.kind(), Metric::kind);
-            Some(Candidate {
-                metric,
-                value,
-                kind,
-                derived: false,
-            })
-        };
+        let candidate = |f: &JsonFact| super::values::fact(f, metrics);
         let mut out = Origins::default();
         // A printed gap is the difference of the printed returns, so that the page adds up:
         // the brief's figure may be that, not the metric's own value.

@@ -2,7 +2,7 @@
 //! showed (its facts), the figures a brief works out from printed ones so that they add up on
 //! the page, the counts in the readers' notes, and the dates of the data.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
@@ -10,22 +10,34 @@ use super::attribute::Candidate;
 use crate::brief::Prepared;
 use crate::metrics::{Kind, Metric, Value};
 use crate::narrative::check::figures;
+use crate::output::json::JsonFact;
 use crate::output::JsonBrief;
 
-/// A value as JSON stated it (numbers, ISO dates).
-fn from_json(v: &serde_json::Value) -> Option<Value> {
-    match v {
+/// A fact the brief showed, as a candidate: its value as JSON stated it (numbers, ISO
+/// dates), and its metric when the run has one of that canonical name.
+pub fn fact(f: &JsonFact, metrics: &HashMap<String, &Metric>) -> Option<Candidate> {
+    let value = match &f.value {
         serde_json::Value::Number(n) => n.as_f64().map(Value::Number),
         serde_json::Value::String(s) => s.parse::<NaiveDate>().ok().map(Value::Date),
         _ => None,
-    }
+    }?;
+    let metric = (f.metric.as_ref()).and_then(|n| metrics.get(n).map(|m| (*m).clone()));
+    let kind = metric.as_ref().map_or_else(|| value.kind(), Metric::kind);
+    Some(Candidate {
+        metric,
+        value,
+        kind,
+        derived: false,
+    })
 }
 
 /// Every value the draft may state on `row`: the run's metrics, and the brief's shown facts.
-pub fn candidates(prepared: &Prepared, row: usize, shown: &JsonBrief) -> Vec<Candidate> {
-    let by_name: BTreeMap<String, &Metric> = (prepared.metrics.iter())
-        .map(|m| (m.to_string(), m))
-        .collect();
+pub fn candidates(
+    prepared: &Prepared,
+    row: usize,
+    shown: &JsonBrief,
+    metrics: &HashMap<String, &Metric>,
+) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = (prepared.metrics.iter())
         .filter(|m| m.kind() != Kind::Text)
         .filter_map(|m| {
@@ -38,21 +50,8 @@ pub fn candidates(prepared: &Prepared, row: usize, shown: &JsonBrief) -> Vec<Can
             })
         })
         .collect();
-    for s in &shown.sentences {
-        for f in s.facts.values() {
-            let Some(value) = from_json(&f.value) else {
-                continue;
-            };
-            let metric = (f.metric.as_ref()).and_then(|n| by_name.get(n).map(|m| (*m).clone()));
-            let kind = metric.as_ref().map_or_else(|| value.kind(), Metric::kind);
-            out.push(Candidate {
-                metric,
-                value,
-                kind,
-                derived: false,
-            });
-        }
-    }
+    let facts = (shown.sentences.iter()).flat_map(|s| s.facts.values());
+    out.extend(facts.filter_map(|f| fact(f, metrics)));
     out.extend(printed_arithmetic(prepared, row));
     // Counts in the readers' notes beside the sources ("62 closes of zero or below").
     let counts = (prepared.data.sources.iter())
