@@ -45,6 +45,8 @@ pub struct Relative {
     pub start: Option<NaiveDate>,
     /// That start as the run's locale writes a day ("Jul 5", "5 Jul").
     pub start_label: String,
+    /// The chart's point in words, for readers who cannot see it (SVG `<desc>`, image alt).
+    pub alt: String,
 }
 
 /// Returns of several indexes over several windows.
@@ -56,6 +58,30 @@ pub struct Returns {
     pub windows: Vec<String>,
     /// Per index: its name and one return per window (percent).
     pub series: Vec<(String, Vec<Option<f64>>)>,
+    /// The chart's point in words, for readers who cannot see it (SVG `<desc>`, image alt).
+    pub alt: String,
+}
+
+/// The dates of `points` that open a month (each month's first session after the first
+/// date), every other one when more than eight would crowd the axis.
+pub fn month_ticks(points: &[(NaiveDate, f64)]) -> Vec<NaiveDate> {
+    use chrono::Datelike;
+    let firsts: Vec<NaiveDate> = (points.windows(2))
+        .filter(|w| w[0].0.month() != w[1].0.month())
+        .map(|w| w[1].0)
+        .collect();
+    let step = if firsts.len() > 8 { 2 } else { 1 };
+    firsts.into_iter().step_by(step).collect()
+}
+
+/// A month tick's label: the month, with its year on the first tick and on January.
+pub fn month_label(d: NaiveDate, first: Option<NaiveDate>) -> String {
+    use chrono::Datelike;
+    if Some(d) == first || d.month() == 1 {
+        d.format("%b %Y").to_string()
+    } else {
+        d.format("%b").to_string()
+    }
 }
 
 type Drawn<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
@@ -72,18 +98,22 @@ fn draw_relative<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Relative
         .map(|p| p.1)
         .fold(f64::NEG_INFINITY, f64::max);
     let pad = ((hi - lo) * 0.12).max(0.5);
+    let ticks = month_ticks(&c.points);
+    let first_tick = ticks.first().copied();
     let mut chart = ChartBuilder::on(root)
         .caption(&c.title, ("sans-serif", 16).into_font().color(&INK))
         .margin(10)
         .x_label_area_size(28)
         .y_label_area_size(44)
-        .build_cartesian_2d(first.0..last.0, (lo - pad)..(hi + pad))?;
+        .build_cartesian_2d(
+            (first.0..last.0).with_key_points(ticks),
+            (lo - pad)..(hi + pad),
+        )?;
     chart
         .configure_mesh()
         .light_line_style(WHITE)
-        .x_labels(5)
         .y_labels(5)
-        .x_label_formatter(&|d: &NaiveDate| d.format("%b %Y").to_string())
+        .x_label_formatter(&|d: &NaiveDate| month_label(*d, first_tick))
         .label_style(("sans-serif", 12).into_font().color(&INK))
         .draw()?;
     chart.draw_series(LineSeries::new(
@@ -169,10 +199,20 @@ trait Chart {
     const STEM: &'static str;
     /// Draws on `root`.
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn<DB>;
+    /// Its title.
+    fn title(&self) -> &str;
+    /// Its point in words.
+    fn alt(&self) -> &str;
 }
 
 impl Chart for Relative {
     const STEM: &'static str = "chart-relative";
+    fn title(&self) -> &str {
+        &self.title
+    }
+    fn alt(&self) -> &str {
+        &self.alt
+    }
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn<DB> {
         draw_relative(root, self)
     }
@@ -180,12 +220,18 @@ impl Chart for Relative {
 
 impl Chart for Returns {
     const STEM: &'static str = "chart-returns";
+    fn title(&self) -> &str {
+        &self.title
+    }
+    fn alt(&self) -> &str {
+        &self.alt
+    }
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn<DB> {
         draw_returns(root, self)
     }
 }
 
-/// `chart` as SVG text.
+/// `chart` as SVG text, its title and point first (`<title>`, `<desc>`), for screen readers.
 fn svg_of<C: Chart>(chart: &C) -> Result<String, String> {
     font();
     let mut text = String::new();
@@ -195,7 +241,19 @@ fn svg_of<C: Chart>(chart: &C) -> Result<String, String> {
             .draw(&root)
             .map_err(|e| format!("drawing {}: {e}", C::STEM))?;
     }
-    Ok(text)
+    let open = text
+        .find("<svg")
+        .and_then(|i| text[i..].find('>').map(|j| i + j + 1));
+    let Some(open) = open else {
+        return Err(format!("drawing {}: no <svg> element", C::STEM));
+    };
+    let words = format!(
+        "\n<title>{}</title>\n<desc>{}</desc>",
+        crate::output::escape_html(chart.title()),
+        crate::output::escape_html(chart.alt())
+    );
+    text.insert_str(open, &words);
+    Ok(text.replacen("<svg ", "<svg role=\"img\" ", 1))
 }
 
 /// The relative chart as SVG text.

@@ -94,6 +94,7 @@ pub fn relative(
         .min_by(|x, y| x.1.total_cmp(&y.1))
         .map(|p| p.0)
         .filter(|d| Some(*d) != points.last().map(|p| p.0));
+    let start_label = start.map_or_else(String::new, |d| day(d, locale, false));
     Some(Relative {
         title: format!(
             "{} relative to {} (100 = {})",
@@ -101,10 +102,36 @@ pub fn relative(
             names.1,
             day(points[0].0, locale, true)
         ),
-        start_label: start.map_or_else(String::new, |d| day(d, locale, false)),
+        alt: relative_alt(names, &points, start, &start_label, locale),
+        start_label,
         points,
         start,
     })
+}
+
+/// The relative chart's point: where the line went since the move began.
+fn relative_alt(
+    (a, b): (&str, &str),
+    points: &[(NaiveDate, f64)],
+    start: Option<NaiveDate>,
+    start_label: &str,
+    locale: Locale,
+) -> String {
+    let Some(&(end_day, end)) = points.last() else {
+        return String::new();
+    };
+    let end_day = day(end_day, locale, true);
+    match start.and_then(|d| points.iter().find(|p| p.0 == d)) {
+        Some(&(_, low)) => format!(
+            "From its low of {low:.1} on {start_label}, the line rose {:.1}% to {end:.1} on \
+             {end_day}: {a} gained on {b} since the move began.",
+            100.0 * (end / low - 1.0)
+        ),
+        None => format!(
+            "The line ended at its lowest of the past three months, {end:.1} on {end_day}: \
+             {a} lost ground to {b}."
+        ),
+    }
 }
 
 /// The percent return of `s` over `n` of its trading days to the last date on or before
@@ -138,11 +165,37 @@ pub fn returns(prepared: &Prepared, config: &RunConfig, as_of: NaiveDate) -> Opt
             Some((name, window_returns(s, as_of).to_vec()))
         })
         .collect();
+    let windows = ["1 day", "1 week", "1 month", "Year to date"].map(String::from);
     (!series.is_empty()).then(|| Returns {
         title: format!("Returns to {}, percent", day(as_of, config.locale, true)),
-        windows: ["1 day", "1 week", "1 month", "Year to date"]
-            .map(String::from)
-            .to_vec(),
+        alt: returns_alt(&windows, &series),
+        windows: windows.to_vec(),
         series,
     })
+}
+
+/// The returns chart's point: the best and the worst index of each window.
+fn returns_alt(windows: &[String], series: &[(String, Vec<Option<f64>>)]) -> String {
+    let parts: Vec<String> = (windows.iter().enumerate())
+        .filter_map(|(k, window)| {
+            let mut of: Vec<(&str, f64)> = (series.iter())
+                .filter_map(|(name, v)| Some((name.as_str(), v.get(k).copied().flatten()?)))
+                .collect();
+            of.sort_by(|x, y| y.1.total_cmp(&x.1));
+            let (best, worst) = (of.first()?, of.last()?);
+            Some(if of.len() == 1 {
+                format!("{window}: {} {:+.1}%", best.0, best.1)
+            } else {
+                format!(
+                    "{window}: {} best at {:+.1}%, {} worst at {:+.1}%",
+                    best.0, best.1, worst.0, worst.1
+                )
+            })
+        })
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("{}.", parts.join("; "))
+    }
 }

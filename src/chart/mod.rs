@@ -16,8 +16,10 @@ use crate::config::RunConfig;
 pub struct Figure {
     /// `relative` or `returns`: what the chart shows, and its file name's end.
     pub key: &'static str,
-    /// Its title, also its text alternative.
+    /// Its title.
     pub title: String,
+    /// Its point in words: with the title, its text alternative.
+    pub alt: String,
     /// The drawing (plotters escapes every text it holds).
     pub svg: String,
 }
@@ -54,6 +56,7 @@ pub fn figures(
         out.push(Figure {
             key: "relative",
             svg: draw::relative_svg(&r)?,
+            alt: alt(&r.title, &r.alt),
             title: r.title,
         });
     }
@@ -61,10 +64,20 @@ pub fn figures(
         out.push(Figure {
             key: "returns",
             svg: draw::returns_svg(&r)?,
+            alt: alt(&r.title, &r.alt),
             title: r.title,
         });
     }
     Ok(out)
+}
+
+/// A chart's text alternative: its title, then its point.
+pub fn alt(title: &str, point: &str) -> String {
+    if point.is_empty() {
+        title.to_string()
+    } else {
+        format!("{title}. {point}")
+    }
 }
 
 /// The file a figure of the brief `stem` is written to: `brief-2024-07-16-relative.svg`.
@@ -79,7 +92,7 @@ pub fn markdown(figures: &[Figure], stem: &str) -> String {
     }
     let images: String = (figures.iter())
         .map(|f| {
-            let alt = crate::output::escape_markdown(&f.title);
+            let alt = crate::output::escape_markdown(&f.alt);
             format!("![{alt}]({})\n\n", file_name(stem, f))
         })
         .collect();
@@ -94,7 +107,7 @@ pub fn html(figures: &[Figure]) -> String {
     }
     let mut out = String::from("<h2 id=\"charts\">Charts</h2>\n");
     for f in figures {
-        let label = crate::output::escape_html(&f.title);
+        let label = crate::output::escape_html(&f.alt);
         out.push_str(&format!(
             "<figure class=\"chart\" role=\"img\" aria-label=\"{label}\">\n{}\n</figure>\n",
             f.svg.trim()

@@ -58,6 +58,19 @@ pub struct Email {
     pub subject_prefix: Option<String>,
     /// The server; without it the `.eml` file is written but nothing is sent.
     pub smtp: Option<Smtp>,
+    /// How a reader leaves the list: the message's `List-Unsubscribe` header (RFC 2369), with
+    /// one-click unsubscription (RFC 8058) when a URL is given.
+    pub list_unsubscribe: Option<ListUnsubscribe>,
+}
+
+/// Where unsubscribe requests go: an address, a web address, or both.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListUnsubscribe {
+    /// An address that unsubscribes its sender (`unsubscribe@example.com`).
+    pub mailto: Option<String>,
+    /// An `https://` address that unsubscribes on a POST (one-click).
+    pub url: Option<String>,
 }
 
 /// An SMTP server.

@@ -15,7 +15,7 @@ use serde::Deserialize;
 mod daily;
 pub mod fetch;
 mod style;
-pub use daily::{Daily, Email, Smtp, Tls};
+pub use daily::{Daily, Email, ListUnsubscribe, Smtp, Tls};
 
 pub use style::{Band, Bands, Budget, Holdings, OldHoldings, Quiet, Style};
 

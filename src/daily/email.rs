@@ -1,21 +1,25 @@
-//! The email: HTML for mail clients (inline styles, a 640-pixel table, no external resources,
-//! every text from the data escaped), the plain-text brief as its alternative, and the charts
-//! as inline images, assembled as one MIME message (multipart/alternative, whose HTML part is
-//! multipart/related with the images) and written as an `.eml` file.
+//! The email: HTML for mail clients (inline styles, a fluid column of at most 640 pixels that
+//! fills a phone, tables that scroll in their own box, no external resources, every text from
+//! the data escaped), the plain-text brief as its alternative, and the charts as inline images,
+//! assembled as one MIME message (multipart/alternative, whose HTML part is multipart/related
+//! with the images) and written as an `.eml` file.
 
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::Message;
 use serde::Serialize;
 
 use crate::brief::{Brief, Error, Prepared};
-use crate::config::{Email, RunConfig};
+use crate::config::{Email, ListUnsubscribe, RunConfig};
 
-/// An image the HTML shows, by its file name (also its `Content-ID`).
+/// An image the HTML shows, by its file name and its `Content-ID`.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChartRef {
     /// The PNG file name.
     pub file: String,
+    /// Its `Content-ID` without the angle brackets (`chart-relative.2024-07-25@example.com`),
+    /// which the HTML names as `cid:`.
+    pub cid: String,
     /// Its alternative text.
     pub alt: String,
 }
@@ -192,13 +196,52 @@ pub fn mailbox(text: &str) -> Result<Mailbox, String> {
         .map_err(|e| format!("daily.email: '{text}' is not an email address: {e}"))
 }
 
-/// The whole message, ready to write as `.eml` and to send.
+/// The `Content-ID` of the chart file `file` in the edition of `date`, on the sender's domain
+/// (RFC 2392: an addr-spec, unique to the message's edition).
+pub fn content_id(email: &Email, file: &str, date: chrono::NaiveDate) -> Result<String, String> {
+    let domain = mailbox(&email.from)?.email.domain().to_string();
+    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    Ok(format!("{stem}.{date}@{domain}"))
+}
+
+/// The `List-Unsubscribe` header's value and whether one-click applies, or a message naming
+/// the run file's bad entry.
+fn unsubscribe(list: &ListUnsubscribe) -> Result<(String, bool), String> {
+    let mut targets = Vec::new();
+    if let Some(m) = &list.mailto {
+        let address = mailbox(m).map_err(|_| {
+            format!("daily.email.list_unsubscribe.mailto: '{m}' is not an email address")
+        })?;
+        targets.push(format!("<mailto:{}?subject=unsubscribe>", address.email));
+    }
+    if let Some(u) = &list.url {
+        let fine = u.starts_with("https://")
+            && u.len() > "https://".len()
+            && !u
+                .chars()
+                .any(|c| c.is_whitespace() || matches!(c, '<' | '>' | ',' | '"'));
+        if !fine {
+            return Err(format!(
+                "daily.email.list_unsubscribe.url: '{u}' is not an https:// address (one-click \
+                 unsubscription, RFC 8058, needs one)"
+            ));
+        }
+        targets.push(format!("<{u}>"));
+    }
+    if targets.is_empty() {
+        return Err("daily.email.list_unsubscribe: give mailto, url or both".into());
+    }
+    Ok((targets.join(", "), list.url.is_some()))
+}
+
+/// The whole message, ready to write as `.eml` and to send; `images` are (Content-ID, file
+/// name, bytes).
 pub fn message(
     email: &Email,
     subject: &str,
     html: String,
     text: String,
-    images: Vec<(String, Vec<u8>)>,
+    images: Vec<(String, String, Vec<u8>)>,
 ) -> Result<Vec<u8>, String> {
     let from = mailbox(&email.from)?;
     // A Message-ID of our own, unique per message, on the sender's domain (RFC 5322 3.6.4).
@@ -217,10 +260,21 @@ pub fn message(
     for to in &email.to {
         builder = builder.to(mailbox(to)?);
     }
+    if let Some(list) = &email.list_unsubscribe {
+        let (value, one_click) = unsubscribe(list)?;
+        const LIST: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe");
+        const POST: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe-Post");
+        builder = builder.raw_header(HeaderValue::new(LIST, value));
+        if one_click {
+            let click = "List-Unsubscribe=One-Click".to_string();
+            builder = builder.raw_header(HeaderValue::new(POST, click));
+        }
+    }
     let mut related = MultiPart::related().singlepart(SinglePart::html(html));
-    for (name, bytes) in images {
+    for (cid, name, bytes) in images {
         let png = ContentType::parse("image/png").expect("a valid content type");
-        related = related.singlepart(Attachment::new_inline(name).body(bytes, png));
+        let part = Attachment::new_inline_with_name(cid, name).body(bytes, png);
+        related = related.singlepart(part);
     }
     let body = MultiPart::alternative()
         .singlepart(SinglePart::plain(text))

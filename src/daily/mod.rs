@@ -455,17 +455,28 @@ fn build(
         crate::chart::charts(prepared, config, headline_rule.as_deref(), date);
     let charts = crate::chart::draw::write(staging, relative.as_ref(), returns.as_ref())
         .map_err(DailyError::Publish)?;
+    let cid = |file: &str| match &daily.email {
+        Some(e) => email::content_id(e, file, date).map_err(DailyError::Settings),
+        None => Ok(file.to_string()),
+    };
     let pngs: Vec<email::ChartRef> = (charts.iter())
         .filter(|f| f.ends_with(".png"))
-        .map(|f| email::ChartRef {
-            file: f.clone(),
-            alt: match f.as_str() {
-                "chart-relative.png" => relative.as_ref().map(|r| r.title.clone()),
-                _ => returns.as_ref().map(|r| r.title.clone()),
-            }
-            .unwrap_or_default(),
+        .map(|f| -> Result<email::ChartRef, DailyError> {
+            Ok(email::ChartRef {
+                file: f.clone(),
+                cid: cid(f)?,
+                alt: match f.as_str() {
+                    "chart-relative.png" => relative
+                        .as_ref()
+                        .map(|r| crate::chart::alt(&r.title, &r.alt)),
+                    _ => returns
+                        .as_ref()
+                        .map(|r| crate::chart::alt(&r.title, &r.alt)),
+                }
+                .unwrap_or_default(),
+            })
         })
-        .collect();
+        .collect::<Result<_, _>>()?;
     // The Markdown and the page show the SVG charts after the brief.
     let figures: String = (pngs.iter())
         .map(|c| {
@@ -503,12 +514,17 @@ fn build(
     if let Some(e) = &daily.email {
         let body = email::html(prepared, config, brief, &pngs)?;
         // A preview for a browser: the same HTML, its images read from the files beside it.
-        let preview = body.replace("src=\"cid:", "src=\"");
+        let preview = (pngs.iter()).fold(body.clone(), |html, c| {
+            html.replace(
+                &format!("src=\"cid:{}\"", c.cid),
+                &format!("src=\"{}\"", c.file),
+            )
+        });
         let images = (pngs.iter())
             .map(|c| {
                 let path = staging.join(&c.file);
                 std::fs::read(&path)
-                    .map(|b| (c.file.clone(), b))
+                    .map(|b| (c.cid.clone(), c.file.clone(), b))
                     .map_err(io(&path))
             })
             .collect::<Result<Vec<_>, _>>()?;

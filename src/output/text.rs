@@ -114,15 +114,50 @@ pub fn table(t: &TableCtx, corner: &str) -> String {
                 .unwrap_or(0)
         })
         .collect();
+    // The label column takes what the figures leave of the line, its labels wrapped; when
+    // the figures alone leave it too little, each row is a label over its figures.
+    let figures: usize = widths.iter().skip(1).map(|w| w + 2).sum();
+    let room = WIDTH.saturating_sub(INDENT.len() + figures);
+    if room < MIN_LABEL {
+        return stacked(&header, &rows);
+    }
+    let label = widths[0].min(room);
     let line = |cells: &[&str]| {
-        let mut s = format!("    {:<w$}", cells[0], w = widths[0]);
+        let wrapped = wrap(cells[0], label, "", "");
+        let mut lines = wrapped.lines();
+        let mut s = format!("{INDENT}{:<label$}", lines.next().unwrap_or(""));
         for (c, w) in cells.iter().zip(&widths).skip(1) {
             s.push_str(&format!("  {c:>w$}"));
         }
-        s.trim_end().to_string()
+        let mut out = s.trim_end().to_string();
+        for more in lines {
+            out.push_str(&format!("\n{INDENT}  {more}"));
+        }
+        out
     };
     let mut out = vec![line(&header)];
     out.extend(rows.iter().map(|r| line(r)));
+    out.join("\n")
+}
+
+/// The table's indent in the plain text.
+const INDENT: &str = "    ";
+/// The narrowest label column worth printing beside the figures.
+const MIN_LABEL: usize = 14;
+
+/// A table too wide for [`WIDTH`] columns: each row's label, then its figures named by
+/// their columns, wrapped.
+fn stacked(header: &[&str], rows: &[Vec<&str>]) -> String {
+    let mut out = vec![format!("{INDENT}{}", header[0])];
+    for r in rows {
+        out.push(wrap(r[0], WIDTH, INDENT, INDENT));
+        let figures: Vec<String> = (header.iter().zip(r.iter()).skip(1))
+            .map(|(h, c)| format!("{h} {c};"))
+            .collect();
+        let text = figures.join(" ");
+        let text = text.strip_suffix(';').unwrap_or(&text);
+        out.push(wrap(text, WIDTH, "      ", "      "));
+    }
     out.join("\n")
 }
 
@@ -170,5 +205,29 @@ mod tests {
             table(&t, "July 16"),
             "    July 16  S&P 500  Russell 2000\n    Day        +0.6%         +3.5%"
         );
+    }
+
+    #[test]
+    fn a_long_label_wraps_and_a_wide_table_stacks_within_the_width() {
+        let cells = |n: usize| (0..n).map(|i| format!("+{i}.0%")).collect::<Vec<_>>();
+        let t = |n: usize| TableCtx {
+            columns: (0..n).map(|i| format!("Index number {i}")).collect(),
+            rows: vec![RowCtx {
+                label: "Largest sector weight (holdings of December 20, 2023)".into(),
+                cells: cells(n),
+            }],
+        };
+        let three = table(&t(3), "July 25");
+        assert!(three.lines().all(|l| l.chars().count() <= WIDTH), "{three}");
+        // The figures stay on the row's first line, the label goes on below them.
+        let lines: Vec<&str> = three.lines().collect();
+        assert!(lines[1].starts_with("    Largest sector") && lines[1].ends_with("+2.0%"));
+        assert!(
+            lines[2].starts_with("      ") && lines.len() == 4,
+            "{three}"
+        );
+        let six = table(&t(6), "July 25");
+        assert!(six.lines().all(|l| l.chars().count() <= WIDTH), "{six}");
+        assert!(six.contains("Index number 5 +5.0%"), "{six}");
     }
 }

@@ -190,6 +190,10 @@ pub fn passages(markdown: &str) -> Vec<Passage> {
         let number = i + 1;
         i += 1;
         let t = line.trim();
+        // A chart's image: its text alternative is the chart's, drawn from the data.
+        if t.starts_with("![") {
+            continue;
+        }
         if t.starts_with('|') {
             flush(&mut block, &mut out, paragraph, &section);
             let row: Vec<(usize, &str)> = cells(line);
