@@ -131,7 +131,7 @@ pub fn table(t: &TableCtx, corner: &str) -> String {
         }
         let mut out = s.trim_end().to_string();
         for more in lines {
-            out.push_str(&format!("\n{INDENT}  {more}"));
+            out.push_str(&format!("\n{HANG}{more}"));
         }
         out
     };
@@ -142,6 +142,8 @@ pub fn table(t: &TableCtx, corner: &str) -> String {
 
 /// The table's indent in the plain text.
 const INDENT: &str = "    ";
+/// A table line's continuation: under its label, two columns in.
+const HANG: &str = "      ";
 /// The narrowest label column worth printing beside the figures.
 const MIN_LABEL: usize = 14;
 
@@ -156,7 +158,7 @@ fn stacked(header: &[&str], rows: &[Vec<&str>]) -> String {
             .collect();
         let text = figures.join(" ");
         let text = text.strip_suffix(';').unwrap_or(&text);
-        out.push(wrap(text, WIDTH, "      ", "      "));
+        out.push(wrap(text, WIDTH, HANG, HANG));
     }
     out.join("\n")
 }
